@@ -1,0 +1,300 @@
+from __future__ import annotations
+
+import copy
+import datetime
+import threading
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ridgeline.distributions import BaseDistribution
+from ridgeline.exceptions import DuplicatedStudyError, UnknownStudyError, UpdateFinishedTrialError
+from ridgeline.storages._base import BaseStorage, FrozenStudy
+from ridgeline.storages._naming import default_study_name
+from ridgeline.study._study_direction import StudyDirection
+from ridgeline.trial._frozen import FrozenTrial
+from ridgeline.trial._state import TrialState
+
+__all__ = ["InMemoryStorage"]
+
+
+@dataclass
+class _StudyRecord:
+    name: str
+    directions: list[StudyDirection]
+    user_attrs: dict[str, Any] = field(default_factory=dict)
+    system_attrs: dict[str, Any] = field(default_factory=dict)
+    trials: list[FrozenTrial] = field(default_factory=list)  # index == number
+    waiting: list[int] = field(default_factory=list)  # trial numbers, oldest first
+
+
+class InMemoryStorage(BaseStorage):
+    """Keeps studies in this process's memory; gone when the process ends.
+
+    Thread-safe (one lock). Each write replaces the trial's immutable record, so reads are
+    cheap: ``get_all_trials`` returns the stored records themselves without copying.
+
+    Example:
+        >>> import ridgeline
+        >>> study = ridgeline.create_study(storage=InMemoryStorage())
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._studies: dict[int, _StudyRecord] = {}
+        self._name_to_id: dict[str, int] = {}
+        self._trial_index: dict[int, tuple[int, int]] = {}  # trial_id -> (study_id, number)
+        self._next_study_id = 0
+        self._next_trial_id = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ studies
+    def create_new_study(
+        self, directions: Sequence[StudyDirection], study_name: str | None = None
+    ) -> int:
+        with self._lock:
+            if study_name is None:
+                study_name = default_study_name()
+            if study_name in self._name_to_id:
+                raise DuplicatedStudyError(
+                    f"A study named {study_name!r} already exists. Pick another `study_name` "
+                    "or pass `load_if_exists=True` to continue it."
+                )
+            study_id = self._next_study_id
+            self._next_study_id += 1
+            self._studies[study_id] = _StudyRecord(study_name, list(directions))
+            self._name_to_id[study_name] = study_id
+            return study_id
+
+    def _study(self, study_id: int) -> _StudyRecord:
+        try:
+            return self._studies[study_id]
+        except KeyError:
+            raise UnknownStudyError(f"No study with id {study_id!r} in this storage.") from None
+
+    def delete_study(self, study_id: int) -> None:
+        with self._lock:
+            record = self._study(study_id)
+            for t in record.trials:
+                del self._trial_index[t._trial_id]
+            del self._name_to_id[record.name]
+            del self._studies[study_id]
+
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._study(study_id).user_attrs[key] = copy.deepcopy(value)
+
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._study(study_id).system_attrs[key] = copy.deepcopy(value)
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        with self._lock:
+            try:
+                return self._name_to_id[study_name]
+            except KeyError:
+                raise UnknownStudyError(
+                    f"No study named {study_name!r} in this storage; existing studies: "
+                    f"{sorted(self._name_to_id)}."
+                ) from None
+
+    def get_study_name_from_id(self, study_id: int) -> str:
+        with self._lock:
+            return self._study(study_id).name
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        with self._lock:
+            return list(self._study(study_id).directions)
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._study(study_id).user_attrs)
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._study(study_id).system_attrs)
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        with self._lock:
+            return [
+                FrozenStudy(
+                    study_name=r.name,
+                    directions=list(r.directions),
+                    user_attrs=copy.deepcopy(r.user_attrs),
+                    system_attrs=copy.deepcopy(r.system_attrs),
+                    study_id=sid,
+                    n_trials=len(r.trials),
+                    datetime_start=min(
+                        (t.datetime_start for t in r.trials if t.datetime_start), default=None
+                    ),
+                )
+                for sid, r in self._studies.items()
+            ]
+
+    # ------------------------------------------------------------------ trials
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        with self._lock:
+            record = self._study(study_id)
+            trial_id = self._next_trial_id
+            self._next_trial_id += 1
+            number = len(record.trials)
+            if template_trial is None:
+                trial = FrozenTrial(
+                    number=number,
+                    state=TrialState.RUNNING,
+                    value=None,
+                    datetime_start=datetime.datetime.now(),
+                    datetime_complete=None,
+                    params={},
+                    distributions={},
+                    user_attrs={},
+                    system_attrs={},
+                    intermediate_values={},
+                    trial_id=trial_id,
+                )
+            else:
+                trial = template_trial._replace(
+                    number=number,
+                    trial_id=trial_id,
+                    user_attrs=copy.deepcopy(template_trial._user_attrs),
+                    system_attrs=copy.deepcopy(template_trial._system_attrs),
+                )
+            record.trials.append(trial)
+            if trial.state == TrialState.WAITING:
+                record.waiting.append(number)
+            self._trial_index[trial_id] = (study_id, number)
+            return trial_id
+
+    def _locate(self, trial_id: int) -> tuple[_StudyRecord, int]:
+        try:
+            study_id, number = self._trial_index[trial_id]
+        except KeyError:
+            raise KeyError(f"No trial with id {trial_id!r} in this storage.") from None
+        return self._studies[study_id], number
+
+    def _update(self, trial_id: int, **changes: Any) -> None:
+        """Replace a trial's record; finished trials refuse every change."""
+        record, number = self._locate(trial_id)
+        trial = record.trials[number]
+        if trial.state.is_finished():
+            raise UpdateFinishedTrialError(
+                f"Trial {number} is already {trial.state.name}; finished trials cannot change."
+            )
+        record.trials[number] = trial._replace(**changes)
+
+    def claim_waiting_trial(self, study_id: int) -> int | None:
+        with self._lock:
+            record = self._study(study_id)
+            while record.waiting:
+                number = record.waiting.pop(0)
+                trial = record.trials[number]
+                if trial.state == TrialState.WAITING:
+                    record.trials[number] = trial._replace(
+                        state=TrialState.RUNNING, datetime_start=datetime.datetime.now()
+                    )
+                    return trial._trial_id
+            return None
+
+    def set_trial_param(
+        self,
+        trial_id: int,
+        param_name: str,
+        param_value_internal: float,
+        distribution: BaseDistribution,
+    ) -> None:
+        self.set_trial_params(trial_id, {param_name: (param_value_internal, distribution)})
+
+    def set_trial_params(
+        self, trial_id: int, params: dict[str, tuple[float, BaseDistribution]]
+    ) -> None:
+        with self._lock:
+            record, number = self._locate(trial_id)
+            trial = record.trials[number]
+            new_params = trial._params.copy()
+            new_dists = trial._distributions.copy()
+            for name, (value, dist) in params.items():
+                new_params[name] = dist.to_external_repr(value)
+                new_dists[name] = dist
+            self._update(trial_id, params=new_params, distributions=new_dists)
+
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        with self._lock:
+            record, number = self._locate(trial_id)
+            trial = record.trials[number]
+            state = TrialState(state)
+            if state == TrialState.RUNNING and trial.state != TrialState.WAITING:
+                return False
+            changes: dict[str, Any] = {"state": state}
+            if values is not None:
+                changes["values"] = tuple(float(v) for v in values)
+            if state == TrialState.RUNNING:
+                changes["datetime_start"] = datetime.datetime.now()
+            if state.is_finished():
+                changes["datetime_complete"] = datetime.datetime.now()
+            self._update(trial_id, **changes)
+            return True
+
+    def set_trial_intermediate_value(
+        self, trial_id: int, step: int, intermediate_value: float
+    ) -> None:
+        with self._lock:
+            record, number = self._locate(trial_id)
+            values = record.trials[number]._intermediate_values.copy()
+            values[step] = float(intermediate_value)
+            self._update(trial_id, intermediate_values=values)
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            record, number = self._locate(trial_id)
+            attrs = record.trials[number]._user_attrs.copy()
+            attrs[key] = copy.deepcopy(value)
+            self._update(trial_id, user_attrs=attrs)
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            record, number = self._locate(trial_id)
+            attrs = record.trials[number]._system_attrs.copy()
+            attrs[key] = copy.deepcopy(value)
+            self._update(trial_id, system_attrs=attrs)
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        with self._lock:
+            record, number = self._locate(trial_id)
+            return record.trials[number]
+
+    def get_all_trials(
+        self,
+        study_id: int,
+        deepcopy: bool = True,
+        states: Container[TrialState] | None = None,
+    ) -> list[FrozenTrial]:
+        with self._lock:
+            trials = self._study(study_id).trials
+            if states is None:
+                return list(trials)
+            return [t for t in trials if t.state in states]
+
+    def get_n_trials(
+        self, study_id: int, state: TrialState | Sequence[TrialState] | None = None
+    ) -> int:
+        with self._lock:
+            if state is None:
+                return len(self._study(study_id).trials)
+            return super().get_n_trials(study_id, state)
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        with self._lock:
+            trials = self._study(study_id).trials
+            if not 0 <= trial_number < len(trials):
+                raise KeyError(f"Study {study_id} has no trial number {trial_number}.")
+            return trials[trial_number]._trial_id

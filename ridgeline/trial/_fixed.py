@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import datetime
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ridgeline.distributions import (
+    BaseDistribution,
+    CategoricalChoiceType,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    check_distribution_compatibility,
+)
+from ridgeline.exceptions import RidgelineError
+
+__all__ = ["FixedTrial"]
+
+
+class FixedTrialError(RidgelineError, ValueError):
+    pass
+
+
+class FixedTrial:
+    """A trial whose parameters are given up front: run an objective outside any study.
+
+    Useful to test an objective, or to re-train the model of a chosen configuration.
+
+    Args:
+        params: ``{name: value}`` that ``suggest_*`` calls return.
+        number: The number the objective sees as ``trial.number``.
+
+    Raises:
+        ValueError: From ``suggest_*`` when a name is missing from ``params``.
+
+    Example:
+        >>> def objective(trial):
+        ...     return trial.suggest_float("x", -10, 10) ** 2
+        >>> objective(FixedTrial({"x": 3.0}))
+        9.0
+    """
+
+    def __init__(self, params: Mapping[str, Any], number: int = 0) -> None:
+        if not isinstance(params, Mapping):
+            raise FixedTrialError(
+                f"`params` of FixedTrial must be a dict; got {type(params).__name__}."
+            )
+        self._params = dict(params)
+        self._suggested: dict[str, Any] = {}
+        self._distributions: dict[str, BaseDistribution] = {}
+        self._user_attrs: dict[str, Any] = {}
+        self._system_attrs: dict[str, Any] = {}
+        self._intermediate_values: dict[int, float] = {}
+        self._number = number
+        self._datetime_start = datetime.datetime.now()
+
+    def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        if name not in self._params:
+            raise FixedTrialError(
+                f"FixedTrial has no value for parameter {name!r}; give it in `params` "
+                f"(known: {sorted(self._params)})."
+            )
+        if name in self._distributions:
+            check_distribution_compatibility(self._distributions[name], distribution)
+        value = self._params[name]
+        internal = distribution.to_internal_repr(value)
+        if not distribution.contains(internal):
+            warnings.warn(
+                f"The value {value!r} of parameter {name!r} lies outside {distribution!r}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        self._suggested[name] = value
+        self._distributions[name] = distribution
+        return value
+
+    def suggest_float(
+        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
+    ) -> float:
+        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
+
+    def suggest_int(
+        self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
+    ) -> int:
+        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name: str, choices: Sequence[CategoricalChoiceType]) -> Any:
+        return self._suggest(name, CategoricalDistribution(choices))
+
+    def report(self, value: float, step: int) -> None:
+        self._intermediate_values[int(step)] = float(value)
+
+    def should_prune(self) -> bool:
+        return False
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self._user_attrs[key] = value
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self._system_attrs[key] = value
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self._suggested)
+
+    @property
+    def distributions(self) -> dict[str, BaseDistribution]:
+        return dict(self._distributions)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return dict(self._user_attrs)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return dict(self._system_attrs)
+
+    @property
+    def intermediate_values(self) -> dict[int, float]:
+        return dict(self._intermediate_values)
+
+    @property
+    def number(self) -> int:
+        return self._number
+
+    @property
+    def datetime_start(self) -> datetime.datetime:
+        return self._datetime_start
