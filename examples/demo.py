@@ -58,7 +58,7 @@ def objective(trial: ridgeline.Trial) -> float:
     accuracy = 0.0
     for epoch in range(N_EPOCHS):
         scores = []
-        for model, (x_tr, y_tr, x_va, y_va) in zip(models, FOLDS):
+        for model, (x_tr, y_tr, x_va, y_va) in zip(models, FOLDS, strict=False):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model.partial_fit(x_tr, y_tr, classes=CLASSES)
@@ -92,9 +92,11 @@ def main() -> None:
     counts = {s.name: 0 for s in ridgeline.TrialState}
     for t in study.trials:
         counts[t.state.name] += 1
-    print(f"\nStudy {study.study_name!r} in {args.storage}: {len(study.trials)} trials "
-          f"({len(study.trials) - before} new) — " +
-          ", ".join(f"{n} {k.lower()}" for k, n in counts.items() if n))
+    print(
+        f"\nStudy {study.study_name!r} in {args.storage}: {len(study.trials)} trials "
+        f"({len(study.trials) - before} new) — "
+        + ", ".join(f"{n} {k.lower()}" for k, n in counts.items() if n)
+    )
     best = study.best_trial
     print(f"Best trial: #{best.number}, mean 3-fold accuracy {best.value:.4f}")
     print("Best configuration:")

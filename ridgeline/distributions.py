@@ -12,9 +12,10 @@ import abc
 import decimal
 import json
 import math
+import numbers
 import warnings
-from collections.abc import Sequence
-from typing import Any, Union
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ridgeline.exceptions import RidgelineError
 
@@ -29,7 +30,7 @@ __all__ = [
     "json_to_distribution",
 ]
 
-CategoricalChoiceType = Union[None, bool, int, float, str]
+CategoricalChoiceType = None | bool | int | float | str
 
 
 class DistributionError(RidgelineError, ValueError):
@@ -214,9 +215,10 @@ class IntDistribution(BaseDistribution):
     def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
         owner = "IntDistribution"
         for name, value in (("low", low), ("high", high), ("step", step)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                if isinstance(value, float) and value.is_integer():
-                    continue
+            integral = isinstance(value, numbers.Integral) or (
+                isinstance(value, float) and float(value).is_integer()
+            )
+            if isinstance(value, bool) or not integral:
                 raise DistributionError(
                     f"`{name}` of {owner} must be an integer; got {value!r} "
                     f"({type(value).__name__})."
@@ -274,7 +276,7 @@ class IntDistribution(BaseDistribution):
         return result
 
     def to_external_repr(self, param_value_in_internal_repr: float) -> int:
-        return int(round(param_value_in_internal_repr))
+        return round(param_value_in_internal_repr)
 
 
 _CHOICE_TYPES = (type(None), bool, int, float, str)
@@ -314,15 +316,11 @@ class CategoricalDistribution(BaseDistribution):
 
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
         owner = "CategoricalDistribution"
-        if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):
-            try:
-                choices = list(choices)  # type: ignore[arg-type]
-                if isinstance(choices, (str, bytes)):
-                    raise TypeError
-            except TypeError:
-                raise _CategoricalTypeError(
-                    f"`choices` of {owner} must be a list or tuple; got {choices!r}."
-                ) from None
+        if isinstance(choices, (str, bytes)) or not isinstance(choices, Iterable):
+            raise _CategoricalTypeError(
+                f"`choices` of {owner} must be a list or tuple; got {choices!r}."
+            )
+        choices = list(choices)
         if len(choices) == 0:
             raise DistributionError(
                 f"`choices` of {owner} must contain at least one value; got {choices!r}."
@@ -404,8 +402,7 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
         attributes = data["attributes"]
     except (ValueError, KeyError, TypeError) as e:
         raise DistributionError(
-            f"`json_str` must be a distribution written by distribution_to_json; got "
-            f"{json_str!r}."
+            f"`json_str` must be a distribution written by distribution_to_json; got {json_str!r}."
         ) from e
     cls = _CLASSES.get(name)
     if cls is None:

@@ -90,9 +90,7 @@ def enable_default_handler() -> None:
         _default_handler_allowed = True
         if _default_handler is None:
             handler = _logging.StreamHandler(sys.stderr)
-            handler.setFormatter(
-                _logging.Formatter("[%(levelname)1.1s %(asctime)s] %(message)s")
-            )
+            handler.setFormatter(_logging.Formatter("[%(levelname)1.1s %(asctime)s] %(message)s"))
             _default_handler = handler
             _root().addHandler(handler)
 

@@ -94,7 +94,7 @@ def test_categorical_bool_and_int_are_distinct() -> None:
 
 def test_single() -> None:
     assert FloatDistribution(1.0, 1.0).single()
-    assert FloatDistribution(0.0, 0.05, step=0.1).single()
+    assert FloatDistribution(0.5, 0.5, step=0.1).single()
     assert not FloatDistribution(0.0, 1.0).single()
     assert IntDistribution(3, 3).single()
     assert CategoricalDistribution(["x"]).single()
@@ -148,8 +148,13 @@ def test_int_json_round_trip(low: int, width: int, step: int) -> None:
 
 @given(
     st.lists(
-        st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
-                  st.floats(allow_nan=False, allow_infinity=False)),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.text(max_size=5),
+            st.floats(allow_nan=False, allow_infinity=False),
+        ),
         min_size=1,
         max_size=6,
     )

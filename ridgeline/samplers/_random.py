@@ -45,7 +45,7 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
     if isinstance(distribution, FloatDistribution):
         low, high = distribution.low, distribution.high
         if distribution.step is not None:
-            n = int(round((high - low) / distribution.step))
+            n = round((high - low) / distribution.step)
             value = low + int(rng.integers(n + 1)) * distribution.step
             return float(min(max(value, low), high))
         if distribution.log:

@@ -43,7 +43,8 @@ def pareto_front_of(
     points = np.array([t._values for t in usable], dtype=float) * signs  # minimise all
     points = np.where(np.isnan(points), np.inf, points)
     mask = nondominated_mask(points)
-    return sorted((t for t, keep in zip(usable, mask) if keep), key=lambda t: t.number)
+    front = [t for t, keep in zip(usable, mask, strict=True) if keep]
+    return sorted(front, key=lambda t: t.number)
 
 
 def nondominated_mask(points: np.ndarray) -> np.ndarray:

@@ -36,8 +36,7 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
     for a in attrs:
         if a not in _KNOWN_ATTRS:
             raise _AttrsError(
-                f"`attrs` of trials_dataframe must hold names from {list(_KNOWN_ATTRS)}; got "
-                f"{a!r}."
+                f"`attrs` of trials_dataframe must hold names from {list(_KNOWN_ATTRS)}; got {a!r}."
             )
     n_obj = len(study.directions)
     rows: list[dict[tuple[str, str], Any]] = []

@@ -41,9 +41,7 @@ def _parse_direction(d: Any, param: str) -> StudyDirection:
             return StudyDirection.MINIMIZE
         if key in ("maximize", "max", "maximise"):
             return StudyDirection.MAXIMIZE
-    raise DirectionError(
-        f"`{param}` of create_study must be 'minimize' or 'maximize'; got {d!r}."
-    )
+    raise DirectionError(f"`{param}` of create_study must be 'minimize' or 'maximize'; got {d!r}.")
 
 
 def _parse_directions(
@@ -178,7 +176,9 @@ def copy_study(
     src = get_storage(from_storage)
     dst = get_storage(to_storage)
     src_id = src.get_study_id_from_name(from_study_name)
-    dst_id = dst.create_new_study(src.get_study_directions(src_id), to_study_name or from_study_name)
+    dst_id = dst.create_new_study(
+        src.get_study_directions(src_id), to_study_name or from_study_name
+    )
     for key, value in src.get_study_user_attrs(src_id).items():
         dst.set_study_user_attr(dst_id, key, value)
     for key, value in src.get_study_system_attrs(src_id).items():

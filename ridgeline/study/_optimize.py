@@ -58,8 +58,8 @@ def _check_args(
     if timeout is not None and (
         isinstance(timeout, bool)
         or not isinstance(timeout, numbers.Real)
-        or not timeout > 0
-        or math.isnan(timeout)
+        or not float(timeout) > 0
+        or math.isnan(float(timeout))
     ):
         raise OptimizeUsageError(
             f"`timeout` of Study.optimize must be a positive number of seconds or None; got "
@@ -294,5 +294,6 @@ def _log_finished(study: Study, frozen: FrozenTrial, reason: str | None) -> None
     elif frozen.state == TrialState.PRUNED:
         _logger.info("Trial %d pruned.", frozen.number)
     else:
-        _logger.warning("Trial %d failed with parameters: %s. %s", frozen.number,
-                        frozen.params, reason or "")
+        _logger.warning(
+            "Trial %d failed with parameters: %s. %s", frozen.number, frozen.params, reason or ""
+        )

@@ -56,7 +56,9 @@ class ProgressBar:
         with self._lock:
             if self._single and trial.state == TrialState.COMPLETE and trial.values:
                 v = trial.values[0]
-                if self._best is None or (v > self._best[1] if self._maximize else v < self._best[1]):
+                if self._best is None or (
+                    v > self._best[1] if self._maximize else v < self._best[1]
+                ):
                     self._best = (trial.number, v)
             if self._timeout is not None:
                 elapsed = min(time.monotonic() - self._start, self._timeout)

@@ -55,8 +55,8 @@ class Study:
         self._storage = get_storage(storage)
         self._study_id = self._storage.get_study_id_from_name(study_name)
         self._directions = self._storage.get_study_directions(self._study_id)
-        self.sampler: BaseSampler = sampler if sampler is not None else default_sampler(
-            self._directions
+        self.sampler: BaseSampler = (
+            sampler if sampler is not None else default_sampler(self._directions)
         )
         self.pruner: BasePruner = pruner if pruner is not None else MedianPruner()
         self._stop_flag = False
@@ -309,12 +309,10 @@ class Study:
         self._storage.create_new_trial(self._study_id, template)
 
     def _has_trial_with_params(self, params: dict[str, Any]) -> bool:
+        # An enqueued trial is identified by the params it was enqueued with (even after it
+        # ran and sampled more); other trials by all their params.
         for t in self.get_trials():
-            if t.state == TrialState.WAITING:
-                existing = t._system_attrs.get(FIXED_PARAMS_KEY, {})
-            else:
-                existing = t._params
-            if existing == params:
+            if t._system_attrs.get(FIXED_PARAMS_KEY, t._params) == params:
                 return True
         return False
 

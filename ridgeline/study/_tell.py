@@ -71,9 +71,7 @@ def _resolve(study: Study, trial: Trial | int) -> int:
             )
         return trial._trial_id
     if isinstance(trial, FrozenTrial):
-        return study._storage.get_trial_id_from_study_id_trial_number(
-            study._study_id, trial.number
-        )
+        return study._storage.get_trial_id_from_study_id_trial_number(study._study_id, trial.number)
     if isinstance(trial, numbers.Integral) and not isinstance(trial, bool):
         try:
             return study._storage.get_trial_id_from_study_id_trial_number(

@@ -47,18 +47,30 @@ class FrozenTrial:
     """
 
     __slots__ = (
-        "_number",
-        "_state",
-        "_values",
-        "_datetime_start",
         "_datetime_complete",
-        "_params",
+        "_datetime_start",
         "_distributions",
-        "_user_attrs",
-        "_system_attrs",
         "_intermediate_values",
+        "_number",
+        "_params",
+        "_state",
+        "_system_attrs",
         "_trial_id",
+        "_user_attrs",
+        "_values",
     )
+
+    _number: int
+    _state: TrialState
+    _values: tuple[float, ...] | None
+    _datetime_start: datetime.datetime | None
+    _datetime_complete: datetime.datetime | None
+    _params: dict[str, Any]
+    _distributions: dict[str, BaseDistribution]
+    _user_attrs: dict[str, Any]
+    _system_attrs: dict[str, Any]
+    _intermediate_values: dict[int, float]
+    _trial_id: int
 
     def __init__(
         self,
@@ -235,7 +247,7 @@ class FrozenTrial:
     def suggest_categorical(
         self, name: str, choices: Sequence[CategoricalChoiceType]
     ) -> CategoricalChoiceType:
-        return self._suggest(name, CategoricalDistribution(choices))  # type: ignore[no-any-return]
+        return self._suggest(name, CategoricalDistribution(choices))
 
     def report(self, value: float, step: int) -> None:
         """Does nothing: a finished trial's intermediate values are already recorded."""
@@ -293,7 +305,7 @@ class FrozenTrial:
 
 def _rebuild(state: tuple[Any, ...]) -> FrozenTrial:
     obj = FrozenTrial.__new__(FrozenTrial)
-    for slot, value in zip(FrozenTrial.__slots__, state):
+    for slot, value in zip(FrozenTrial.__slots__, state, strict=False):
         object.__setattr__(obj, slot, value)
     return obj
 

@@ -124,9 +124,7 @@ class Trial:
         """Suggest an integer in ``[low, high]`` (both included), on a grid of ``step``."""
         return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
 
-    def suggest_categorical(
-        self, name: str, choices: Sequence[CategoricalChoiceType]
-    ) -> Any:
+    def suggest_categorical(self, name: str, choices: Sequence[CategoricalChoiceType]) -> Any:
         """Suggest one of ``choices`` (None, bool, int, float or str values).
 
         The choices may differ between trials (they can depend on earlier parameters).
@@ -306,4 +304,3 @@ def _single_internal(distribution: BaseDistribution) -> float:
         return 0.0
     assert isinstance(distribution, (FloatDistribution, IntDistribution))
     return float(distribution.low)
-
