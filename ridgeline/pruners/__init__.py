@@ -1,5 +1,14 @@
 from ridgeline.pruners._base import BasePruner
 from ridgeline.pruners._nop import NopPruner
+from ridgeline.pruners._patient import PatientPruner
 from ridgeline.pruners._percentile import MedianPruner, PercentilePruner
+from ridgeline.pruners._threshold import ThresholdPruner
 
-__all__ = ["BasePruner", "MedianPruner", "NopPruner", "PercentilePruner"]
+__all__ = [
+    "BasePruner",
+    "MedianPruner",
+    "NopPruner",
+    "PatientPruner",
+    "PercentilePruner",
+    "ThresholdPruner",
+]
