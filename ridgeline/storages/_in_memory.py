@@ -19,6 +19,52 @@ __all__ = ["InMemoryStorage"]
 
 
 @dataclass
+class _Working:
+    """The mutable state of an unfinished trial; frozen into a record on read."""
+
+    number: int
+    trial_id: int
+    state: TrialState
+    values: tuple[float, ...] | None
+    datetime_start: datetime.datetime | None
+    params: dict[str, Any]
+    distributions: dict[str, BaseDistribution]
+    user_attrs: dict[str, Any]
+    system_attrs: dict[str, Any]
+    intermediate_values: dict[int, float]
+
+    @classmethod
+    def of(cls, t: FrozenTrial) -> _Working:
+        return cls(
+            t.number,
+            t._trial_id,
+            t.state,
+            t._values,
+            t.datetime_start,
+            t.params,
+            t.distributions,
+            t.user_attrs,
+            t.system_attrs,
+            t.intermediate_values,
+        )
+
+    def freeze(self, datetime_complete: datetime.datetime | None = None) -> FrozenTrial:
+        return FrozenTrial._make(
+            self.number,
+            self.state,
+            self.values,
+            self.datetime_start,
+            datetime_complete,
+            self.params.copy(),
+            self.distributions.copy(),
+            self.user_attrs.copy(),
+            self.system_attrs.copy(),
+            self.intermediate_values.copy(),
+            self.trial_id,
+        )
+
+
+@dataclass
 class _StudyRecord:
     name: str
     directions: list[StudyDirection]
@@ -26,13 +72,21 @@ class _StudyRecord:
     system_attrs: dict[str, Any] = field(default_factory=dict)
     trials: list[FrozenTrial] = field(default_factory=list)  # index == number
     waiting: list[int] = field(default_factory=list)  # trial numbers, oldest first
+    working: dict[int, _Working] = field(default_factory=dict)  # unfinished, by number
+    dirty: set[int] = field(default_factory=set)  # numbers whose record is out of date
+
+    def refresh(self) -> None:
+        for number in self.dirty:
+            self.trials[number] = self.working[number].freeze()
+        self.dirty.clear()
 
 
 class InMemoryStorage(BaseStorage):
     """Keeps studies in this process's memory; gone when the process ends.
 
-    Thread-safe (one lock). Each write replaces the trial's immutable record, so reads are
-    cheap: ``get_all_trials`` returns the stored records themselves without copying.
+    Thread-safe (one lock). Finished trials are kept as immutable records and returned
+    without copying; an unfinished trial is updated in place and frozen into a new record only
+    when it is read after a write, so a ``suggest`` or ``report`` costs O(1).
 
     Example:
         >>> import ridgeline
@@ -180,15 +234,19 @@ class InMemoryStorage(BaseStorage):
             raise KeyError(f"No trial with id {trial_id!r} in this storage.") from None
         return self._studies[study_id], number
 
-    def _update(self, trial_id: int, **changes: Any) -> None:
-        """Replace a trial's record; finished trials refuse every change."""
+    def _working(self, trial_id: int) -> tuple[_StudyRecord, _Working]:
+        """The mutable state of an unfinished trial; finished trials refuse every change."""
         record, number = self._locate(trial_id)
-        trial = record.trials[number]
-        if trial.state.is_finished():
-            raise UpdateFinishedTrialError(
-                f"Trial {number} is already {trial.state.name}; finished trials cannot change."
-            )
-        record.trials[number] = trial._replace(**changes)
+        working = record.working.get(number)
+        if working is None:
+            trial = record.trials[number]
+            if trial.state.is_finished():
+                raise UpdateFinishedTrialError(
+                    f"Trial {number} is already {trial.state.name}; finished trials cannot change."
+                )
+            working = record.working[number] = _Working.of(trial)
+        record.dirty.add(number)
+        return record, working
 
     def claim_waiting_trial(self, study_id: int) -> int | None:
         with self._lock:
@@ -197,9 +255,7 @@ class InMemoryStorage(BaseStorage):
                 number = record.waiting.pop(0)
                 trial = record.trials[number]
                 if trial.state == TrialState.WAITING:
-                    record.trials[number] = trial._replace(
-                        state=TrialState.RUNNING, datetime_start=datetime.datetime.now()
-                    )
+                    self.set_trial_state_values(trial._trial_id, TrialState.RUNNING)
                     return trial._trial_id
             return None
 
@@ -210,66 +266,64 @@ class InMemoryStorage(BaseStorage):
         param_value_internal: float,
         distribution: BaseDistribution,
     ) -> None:
-        self.set_trial_params(trial_id, {param_name: (param_value_internal, distribution)})
+        with self._lock:
+            _, working = self._working(trial_id)
+            working.params[param_name] = distribution.to_external_repr(param_value_internal)
+            working.distributions[param_name] = distribution
 
     def set_trial_params(
         self, trial_id: int, params: dict[str, tuple[float, BaseDistribution]]
     ) -> None:
         with self._lock:
-            record, number = self._locate(trial_id)
-            trial = record.trials[number]
-            new_params = trial._params.copy()
-            new_dists = trial._distributions.copy()
+            _, working = self._working(trial_id)
             for name, (value, dist) in params.items():
-                new_params[name] = dist.to_external_repr(value)
-                new_dists[name] = dist
-            self._update(trial_id, params=new_params, distributions=new_dists)
+                working.params[name] = dist.to_external_repr(value)
+                working.distributions[name] = dist
 
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
         with self._lock:
             record, number = self._locate(trial_id)
-            trial = record.trials[number]
+            current = record.working.get(number) or record.trials[number]
             state = TrialState(state)
-            if state == TrialState.RUNNING and trial.state != TrialState.WAITING:
+            if state == TrialState.RUNNING and current.state != TrialState.WAITING:
                 return False
-            changes: dict[str, Any] = {"state": state}
+            record, working = self._working(trial_id)
+            working.state = state
             if values is not None:
-                changes["values"] = tuple(float(v) for v in values)
+                working.values = tuple(float(v) for v in values)
             if state == TrialState.RUNNING:
-                changes["datetime_start"] = datetime.datetime.now()
+                working.datetime_start = datetime.datetime.now()
             if state.is_finished():
-                changes["datetime_complete"] = datetime.datetime.now()
-            self._update(trial_id, **changes)
+                record.trials[number] = working.freeze(datetime.datetime.now())
+                del record.working[number]
+                record.dirty.discard(number)
             return True
 
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
     ) -> None:
         with self._lock:
-            record, number = self._locate(trial_id)
-            values = record.trials[number]._intermediate_values.copy()
-            values[step] = float(intermediate_value)
-            self._update(trial_id, intermediate_values=values)
+            _, working = self._working(trial_id)
+            working.intermediate_values[step] = float(intermediate_value)
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         with self._lock:
-            record, number = self._locate(trial_id)
-            attrs = record.trials[number]._user_attrs.copy()
-            attrs[key] = copy.deepcopy(value)
-            self._update(trial_id, user_attrs=attrs)
+            _, working = self._working(trial_id)
+            working.user_attrs[key] = copy.deepcopy(value)
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
         with self._lock:
-            record, number = self._locate(trial_id)
-            attrs = record.trials[number]._system_attrs.copy()
-            attrs[key] = copy.deepcopy(value)
-            self._update(trial_id, system_attrs=attrs)
+            _, working = self._working(trial_id)
+            working.system_attrs[key] = copy.deepcopy(value)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:
             record, number = self._locate(trial_id)
+            if number in record.dirty:
+                record.trials[number] = record.working[number].freeze()
+                record.dirty.discard(number)
             return record.trials[number]
 
     def get_all_trials(
@@ -279,7 +333,10 @@ class InMemoryStorage(BaseStorage):
         states: Container[TrialState] | None = None,
     ) -> list[FrozenTrial]:
         with self._lock:
-            trials = self._study(study_id).trials
+            record = self._study(study_id)
+            if record.dirty:
+                record.refresh()
+            trials = record.trials
             if states is None:
                 return list(trials)
             return [t for t in trials if t.state in states]

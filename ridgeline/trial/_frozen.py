@@ -133,6 +133,38 @@ class FrozenTrial:
     def _state_tuple(self) -> tuple[Any, ...]:
         return tuple(getattr(self, s) for s in self.__slots__)
 
+    @classmethod
+    def _make(
+        cls,
+        number: int,
+        state: TrialState,
+        values: tuple[float, ...] | None,
+        datetime_start: datetime.datetime | None,
+        datetime_complete: datetime.datetime | None,
+        params: dict[str, Any],
+        distributions: dict[str, BaseDistribution],
+        user_attrs: dict[str, Any],
+        system_attrs: dict[str, Any],
+        intermediate_values: dict[int, float],
+        trial_id: int,
+    ) -> FrozenTrial:
+        """Fast constructor for storages: takes ownership of the given dicts (no copies, no
+        checks). The caller must not mutate them afterwards."""
+        obj = object.__new__(cls)
+        set_ = object.__setattr__
+        set_(obj, "_number", number)
+        set_(obj, "_state", state)
+        set_(obj, "_values", values)
+        set_(obj, "_datetime_start", datetime_start)
+        set_(obj, "_datetime_complete", datetime_complete)
+        set_(obj, "_params", params)
+        set_(obj, "_distributions", distributions)
+        set_(obj, "_user_attrs", user_attrs)
+        set_(obj, "_system_attrs", system_attrs)
+        set_(obj, "_intermediate_values", intermediate_values)
+        set_(obj, "_trial_id", trial_id)
+        return obj
+
     def _replace(self, **changes: Any) -> FrozenTrial:
         """A copy with some fields replaced (used by storages; keys are slot names sans '_')."""
         fields = {s[1:]: getattr(self, s) for s in self.__slots__}

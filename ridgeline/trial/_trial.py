@@ -68,18 +68,18 @@ class Trial:
     def _frozen(self) -> FrozenTrial:
         """An immutable view of this running trial, for samplers and pruners."""
         if self._snapshot is None:
-            self._snapshot = FrozenTrial(
-                number=self._number,
-                state=TrialState.RUNNING,
-                value=None,
-                datetime_start=self._datetime_start,
-                datetime_complete=None,
-                params=self._params,
-                distributions=self._distributions,
-                user_attrs=self._user_attrs,
-                system_attrs=self._system_attrs,
-                intermediate_values=self._intermediate_values,
-                trial_id=self._trial_id,
+            self._snapshot = FrozenTrial._make(
+                self._number,
+                TrialState.RUNNING,
+                None,
+                self._datetime_start,
+                None,
+                self._params.copy(),
+                self._distributions.copy(),
+                self._user_attrs.copy(),
+                self._system_attrs.copy(),
+                self._intermediate_values.copy(),
+                self._trial_id,
             )
         return self._snapshot
 

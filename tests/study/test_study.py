@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -252,6 +253,7 @@ def test_n_jobs_exception_propagates() -> None:
     def objective(trial: ridgeline.Trial) -> float:
         if trial.number == 3:
             raise RuntimeError("worker failure")
+        time.sleep(0.01)
         return 0.0
 
     study = ridgeline.create_study()
