@@ -1,0 +1,577 @@
+"""The SQL statements of RDBStorage, one small function per operation.
+
+Each function takes an open :class:`sqlalchemy.engine.Connection` inside a transaction that the
+caller (``Database.run``) owns; none commits. They speak in raw column values (state names, JSON
+text, encoded floats); ``storage.py`` converts to and from ridgeline's objects.
+
+SQLAlchemy Core (not ORM sessions) keeps each operation to the statements it needs: the hot path
+of a trial is one transaction to create it, one for its parameters, one per report and one to
+finish it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    ColumnElement,
+    Double,
+    Integer,
+    Row,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from ridgeline.storages._rdb import models
+
+__all__ = [
+    "TrialRow",
+    "all_studies",
+    "allocate_number",
+    "claim_trial",
+    "count_trials",
+    "db_now",
+    "delete_study",
+    "fetch_study_trials",
+    "fetch_trial",
+    "insert_study",
+    "insert_trial",
+    "lock_trial",
+    "record_heartbeat",
+    "stale_trials",
+    "study_attrs",
+    "study_directions",
+    "study_exists",
+    "study_id_from_name",
+    "study_name",
+    "study_names",
+    "trial_id_from_number",
+    "update_trial_state",
+    "upsert_intermediate_values",
+    "upsert_params",
+    "upsert_study_attr",
+    "upsert_trial_attr",
+    "upsert_values",
+]
+
+studies: Table = models.StudyModel.__table__  # type: ignore[assignment]
+directions_t: Table = models.StudyDirectionModel.__table__  # type: ignore[assignment]
+study_user_attrs: Table = models.StudyUserAttributeModel.__table__  # type: ignore[assignment]
+study_system_attrs: Table = models.StudySystemAttributeModel.__table__  # type: ignore[assignment]
+trials: Table = models.TrialModel.__table__  # type: ignore[assignment]
+params_t: Table = models.TrialParamModel.__table__  # type: ignore[assignment]
+values_t: Table = models.TrialValueModel.__table__  # type: ignore[assignment]
+intermediate_t: Table = models.IntermediateValueModel.__table__  # type: ignore[assignment]
+trial_user_attrs: Table = models.TrialUserAttributeModel.__table__  # type: ignore[assignment]
+trial_system_attrs: Table = models.TrialSystemAttributeModel.__table__  # type: ignore[assignment]
+heartbeats: Table = models.TrialHeartbeatModel.__table__  # type: ignore[assignment]
+
+_TRIAL_CHILDREN = (
+    params_t,
+    values_t,
+    intermediate_t,
+    trial_user_attrs,
+    trial_system_attrs,
+    heartbeats,
+)
+
+# Kinds of rows in the combined child-row query (see ``_children_query``).
+KIND_PARAM, KIND_VALUE, KIND_INTERMEDIATE, KIND_USER_ATTR, KIND_SYSTEM_ATTR = 1, 2, 3, 4, 5
+
+
+class TrialRow(NamedTuple):
+    trial_id: int
+    number: int
+    state: str
+    datetime_start: datetime.datetime | None
+    datetime_complete: datetime.datetime | None
+
+
+# ---------------------------------------------------------------------- upserts
+_UpsertFn = Callable[[Connection, list[dict[str, Any]]], None]
+_upserts: dict[tuple[str, str], _UpsertFn] = {}
+
+
+def _upsert(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    keys: Sequence[str],
+    updates: Sequence[str],
+) -> None:
+    """Insert rows, or update ``updates`` columns where a row with the same ``keys`` exists."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    fn = _upserts.get((dialect, table.name))
+    if fn is None:
+        fn = _make_upsert(dialect, table, keys, updates)
+        _upserts[(dialect, table.name)] = fn
+    fn(conn, rows)
+
+
+def _make_upsert(
+    dialect: str, table: Table, keys: Sequence[str], updates: Sequence[str]
+) -> _UpsertFn:
+    stmt: Any = None
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(table)
+        stmt = lite.on_conflict_do_update(
+            index_elements=list(keys), set_={c: lite.excluded[c] for c in updates}
+        )
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(table)
+        stmt = pg.on_conflict_do_update(
+            index_elements=list(keys), set_={c: pg.excluded[c] for c in updates}
+        )
+    elif dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+        my = mysql_insert(table)
+        stmt = my.on_duplicate_key_update({c: my.inserted[c] for c in updates})
+
+    if stmt is not None:
+
+        def native(conn: Connection, rows: list[dict[str, Any]]) -> None:
+            conn.execute(stmt, rows)
+
+        return native
+
+    def delete_then_insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            conn.execute(delete(table).where(and_(*(table.c[k] == row[k] for k in keys))))
+        conn.execute(insert(table), rows)
+
+    return delete_then_insert
+
+
+# ---------------------------------------------------------------------- studies
+def insert_study(conn: Connection, name: str, directions: Sequence[str]) -> int:
+    result = conn.execute(insert(studies).values(study_name=name, next_trial_number=0))
+    study_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    conn.execute(
+        insert(directions_t),
+        [{"study_id": study_id, "objective": i, "direction": d} for i, d in enumerate(directions)],
+    )
+    return study_id
+
+
+def study_exists(conn: Connection, study_id: int) -> bool:
+    return conn.scalar(select(studies.c.study_id).where(studies.c.study_id == study_id)) is not None
+
+
+def delete_study(conn: Connection, study_id: int) -> bool:
+    if not study_exists(conn, study_id):
+        return False
+    trial_ids = select(trials.c.trial_id).where(trials.c.study_id == study_id)
+    for table in _TRIAL_CHILDREN:
+        conn.execute(delete(table).where(table.c.trial_id.in_(trial_ids)))
+    for table in (trials, study_user_attrs, study_system_attrs, directions_t):
+        conn.execute(delete(table).where(table.c.study_id == study_id))
+    conn.execute(delete(studies).where(studies.c.study_id == study_id))
+    return True
+
+
+def study_id_from_name(conn: Connection, name: str) -> int | None:
+    return conn.scalar(select(studies.c.study_id).where(studies.c.study_name == name))
+
+
+def study_names(conn: Connection, limit: int) -> tuple[list[str], int]:
+    """Up to ``limit`` study names (sorted) and how many studies there are."""
+    names = conn.scalars(select(studies.c.study_name).order_by(studies.c.study_name).limit(limit))
+    total = conn.scalar(select(func.count()).select_from(studies)) or 0
+    return list(names), int(total)
+
+
+def study_name(conn: Connection, study_id: int) -> str | None:
+    return conn.scalar(select(studies.c.study_name).where(studies.c.study_id == study_id))
+
+
+def study_directions(conn: Connection, study_id: int) -> list[str] | None:
+    """Direction names by objective, or None if the study does not exist."""
+    rows = conn.execute(
+        select(directions_t.c.direction, studies.c.study_id)
+        .select_from(studies.outerjoin(directions_t, directions_t.c.study_id == studies.c.study_id))
+        .where(studies.c.study_id == study_id)
+        .order_by(directions_t.c.objective)
+    ).all()
+    if not rows:
+        return None
+    return [r.direction for r in rows if r.direction is not None]
+
+
+def _attr_table(system: bool, study: bool) -> Table:
+    if study:
+        return study_system_attrs if system else study_user_attrs
+    return trial_system_attrs if system else trial_user_attrs
+
+
+def study_attrs(conn: Connection, study_id: int, system: bool) -> list[tuple[str, str]] | None:
+    """(key, JSON) pairs in insertion order, or None if the study does not exist."""
+    table = _attr_table(system, study=True)
+    pk = next(iter(table.primary_key.columns))
+    rows = conn.execute(
+        select(studies.c.study_id, table.c.key, table.c.value_json)
+        .select_from(studies.outerjoin(table, table.c.study_id == studies.c.study_id))
+        .where(studies.c.study_id == study_id)
+        .order_by(pk)
+    ).all()
+    if not rows:
+        return None
+    return [(r.key, r.value_json) for r in rows if r.key is not None]
+
+
+def upsert_study_attr(
+    conn: Connection, study_id: int, key: str, value_json: str, system: bool
+) -> None:
+    table = _attr_table(system, study=True)
+    _upsert(
+        conn,
+        table,
+        [{"study_id": study_id, "key": key, "value_json": value_json}],
+        ("study_id", "key"),
+        ("value_json",),
+    )
+
+
+def all_studies(conn: Connection) -> list[dict[str, Any]]:
+    """Every study with directions, raw attributes, trial count and first start, by id."""
+    out: dict[int, dict[str, Any]] = {}
+    for r in conn.execute(select(studies.c.study_id, studies.c.study_name).order_by("study_id")):
+        out[r.study_id] = {
+            "study_id": r.study_id,
+            "study_name": r.study_name,
+            "directions": [],
+            "user_attrs": [],
+            "system_attrs": [],
+            "n_trials": 0,
+            "datetime_start": None,
+        }
+    for r in conn.execute(
+        select(directions_t.c.study_id, directions_t.c.direction).order_by(
+            directions_t.c.study_id, directions_t.c.objective
+        )
+    ):
+        if r.study_id in out:
+            out[r.study_id]["directions"].append(r.direction)
+    for field, table in (("user_attrs", study_user_attrs), ("system_attrs", study_system_attrs)):
+        pk = next(iter(table.primary_key.columns))
+        query = select(table.c.study_id, table.c.key, table.c.value_json).order_by(pk)
+        for a in conn.execute(query):
+            if a.study_id in out:
+                out[a.study_id][field].append((a.key, a.value_json))
+    counts = select(
+        trials.c.study_id, func.count().label("n"), func.min(trials.c.datetime_start).label("t0")
+    ).group_by(trials.c.study_id)
+    for c in conn.execute(counts):
+        if c.study_id in out:
+            out[c.study_id]["n_trials"] = int(c.n)
+            out[c.study_id]["datetime_start"] = c.t0
+    return list(out.values())
+
+
+# ---------------------------------------------------------------------- trials: writes
+def allocate_number(conn: Connection, study_id: int) -> int | None:
+    """Take the study's next trial number, or None if the study does not exist.
+
+    The UPDATE write-locks the study row until the transaction ends, so concurrent creators of
+    trials in one study take turns, on every backend, and no number is handed out twice.
+    """
+    bump = (
+        update(studies)
+        .where(studies.c.study_id == study_id)
+        .values(next_trial_number=studies.c.next_trial_number + 1)
+    )
+    if conn.dialect.update_returning:
+        taken = conn.execute(bump.returning(studies.c.next_trial_number)).scalar_one_or_none()
+    else:
+        if conn.execute(bump).rowcount == 0:
+            return None
+        taken = conn.scalar(
+            select(studies.c.next_trial_number).where(studies.c.study_id == study_id)
+        )
+    return None if taken is None else int(taken) - 1
+
+
+def insert_trial(
+    conn: Connection,
+    study_id: int,
+    number: int,
+    state: str,
+    datetime_start: datetime.datetime | None,
+    datetime_complete: datetime.datetime | None,
+) -> int:
+    result = conn.execute(
+        insert(trials).values(
+            study_id=study_id,
+            number=number,
+            state=state,
+            datetime_start=datetime_start,
+            datetime_complete=datetime_complete,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def lock_trial(conn: Connection, trial_id: int) -> tuple[str, int] | None:
+    """(state, number) of a trial, write-locking its row on servers; None if absent."""
+    row = conn.execute(
+        select(trials.c.state, trials.c.number)
+        .where(trials.c.trial_id == trial_id)
+        .with_for_update()
+    ).first()
+    return None if row is None else (row.state, row.number)
+
+
+def claim_trial(conn: Connection, trial_id: int, now: datetime.datetime) -> bool:
+    """Move a WAITING trial to RUNNING; False if someone else got it first."""
+    result = conn.execute(
+        update(trials)
+        .where(trials.c.trial_id == trial_id, trials.c.state == "WAITING")
+        .values(state="RUNNING", datetime_start=now)
+    )
+    return bool(result.rowcount == 1)
+
+
+def update_trial_state(
+    conn: Connection, trial_id: int, from_states: Sequence[str], changes: dict[str, Any]
+) -> bool:
+    """Apply ``changes`` if the trial is in one of ``from_states`` (checked atomically)."""
+    result = conn.execute(
+        update(trials)
+        .where(trials.c.trial_id == trial_id, trials.c.state.in_(from_states))
+        .values(**changes)
+    )
+    return bool(result.rowcount == 1)
+
+
+def upsert_params(conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        row["trial_id"] = trial_id
+    _upsert(
+        conn, params_t, rows, ("trial_id", "param_name"), ("param_value", "distribution_json")
+    )
+
+
+def upsert_values(conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        row["trial_id"] = trial_id
+    _upsert(conn, values_t, rows, ("trial_id", "objective"), ("value", "value_type"))
+
+
+def upsert_intermediate_values(
+    conn: Connection, trial_id: int, rows: list[dict[str, Any]]
+) -> None:
+    for row in rows:
+        row["trial_id"] = trial_id
+    _upsert(conn, intermediate_t, rows, ("trial_id", "step"), ("value", "value_type"))
+
+
+def upsert_trial_attr(
+    conn: Connection, trial_id: int, rows: list[tuple[str, str]], system: bool
+) -> None:
+    _upsert(
+        conn,
+        _attr_table(system, study=False),
+        [{"trial_id": trial_id, "key": k, "value_json": v} for k, v in rows],
+        ("trial_id", "key"),
+        ("value_json",),
+    )
+
+
+# ---------------------------------------------------------------------- trials: reads
+def _children_query(trial_filter: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
+    """One query for every child row (params, values, ...) of the selected trials.
+
+    A UNION ALL of the five child tables with a common column layout, instead of five
+    round trips. Rows come ordered by kind and insertion, so dicts keep the order in which
+    parameters and attributes were first written.
+    """
+    null_name = cast(null(), String(models.MAX_KEY_LENGTH))
+    null_num = cast(null(), Double)
+    null_text = cast(null(), Text)
+    zero = literal_column("0", Integer)
+
+    def part(
+        table: Table, kind: int, name: Any, num: Any, ntype: Any, text: Any, idx: Any
+    ) -> Select[Any]:
+        pk = next(iter(table.primary_key.columns))
+        return select(
+            table.c.trial_id.label("trial_id"),
+            literal_column(str(kind), Integer).label("kind"),
+            name.label("name"),
+            num.label("num"),
+            ntype.label("ntype"),
+            text.label("text"),
+            idx.label("idx"),
+            pk.label("rid"),
+        ).where(trial_filter(table.c.trial_id))
+
+    p, v, iv, ua, sa = params_t, values_t, intermediate_t, trial_user_attrs, trial_system_attrs
+    parts = [
+        part(p, KIND_PARAM, p.c.param_name, p.c.param_value, zero, p.c.distribution_json, zero),
+        part(v, KIND_VALUE, null_name, v.c.value, v.c.value_type, null_text, v.c.objective),
+        part(iv, KIND_INTERMEDIATE, null_name, iv.c.value, iv.c.value_type, null_text, iv.c.step),
+        part(ua, KIND_USER_ATTR, ua.c.key, null_num, zero, ua.c.value_json, zero),
+        part(sa, KIND_SYSTEM_ATTR, sa.c.key, null_num, zero, sa.c.value_json, zero),
+    ]
+    union = union_all(*parts).subquery()
+    return select(union).order_by(union.c.kind, union.c.rid)
+
+
+def _trial_columns() -> tuple[Any, ...]:
+    return (
+        trials.c.trial_id,
+        trials.c.number,
+        trials.c.state,
+        trials.c.datetime_start,
+        trials.c.datetime_complete,
+    )
+
+
+def fetch_study_trials(
+    conn: Connection, study_id: int, after_id: int, also_ids: Sequence[int]
+) -> tuple[bool, list[TrialRow], list[Row[Any]]]:
+    """The study's trials with id > ``after_id`` or in ``also_ids``, with their child rows.
+
+    Returns (study exists, trial rows, child rows). Meant for one snapshot transaction.
+    """
+
+    def wanted(col: Any) -> ColumnElement[bool]:
+        cond = col > after_id
+        return or_(cond, col.in_(also_ids)) if also_ids else cond
+
+    rows = conn.execute(
+        select(studies.c.study_id, *_trial_columns()).select_from(
+            studies.outerjoin(
+                trials,
+                and_(trials.c.study_id == studies.c.study_id, wanted(trials.c.trial_id)),
+            )
+        )
+        .where(studies.c.study_id == study_id)
+    ).all()
+    if not rows:
+        return False, [], []
+    found = [TrialRow(*r[1:]) for r in rows if r.trial_id is not None]
+    if not found:
+        return True, [], []
+    ids = select(trials.c.trial_id).where(trials.c.study_id == study_id, wanted(trials.c.trial_id))
+    children = conn.execute(_children_query(lambda col: col.in_(ids))).all()
+    return True, found, list(children)
+
+
+def fetch_trial(conn: Connection, trial_id: int) -> tuple[int, TrialRow, list[Row[Any]]] | None:
+    """(study id, row, child rows) of one trial, or None if it does not exist."""
+    row = conn.execute(
+        select(trials.c.study_id, *_trial_columns()).where(trials.c.trial_id == trial_id)
+    ).first()
+    if row is None:
+        return None
+    children = conn.execute(_children_query(lambda col: col == trial_id)).all()
+    return int(row.study_id), TrialRow(*row[1:]), list(children)
+
+
+def count_trials(conn: Connection, study_id: int, states: Sequence[str] | None) -> int | None:
+    """How many trials (in ``states``) the study has; None if the study does not exist."""
+    cond = trials.c.study_id == study_id
+    if states is not None:
+        cond = and_(cond, trials.c.state.in_(states))
+    exists = select(func.count()).select_from(studies).where(studies.c.study_id == study_id)
+    count = select(func.count()).select_from(trials).where(cond)
+    row = conn.execute(select(exists.scalar_subquery(), count.scalar_subquery())).one()
+    return int(row[1]) if row[0] else None
+
+
+def trial_id_from_number(conn: Connection, study_id: int, number: int) -> tuple[bool, int | None]:
+    """(study exists, trial id or None)."""
+    row = conn.execute(
+        select(studies.c.study_id, trials.c.trial_id)
+        .select_from(
+            studies.outerjoin(
+                trials, and_(trials.c.study_id == studies.c.study_id, trials.c.number == number)
+            )
+        )
+        .where(studies.c.study_id == study_id)
+    ).first()
+    if row is None:
+        return False, None
+    return True, row.trial_id
+
+
+def waiting_trial_ids(conn: Connection, study_id: int, limit: int) -> list[int]:
+    return list(
+        conn.scalars(
+            select(trials.c.trial_id)
+            .where(trials.c.study_id == study_id, trials.c.state == "WAITING")
+            .order_by(trials.c.number)
+            .limit(limit)
+        )
+    )
+
+
+# ---------------------------------------------------------------------- heartbeats
+def _now_expr(dialect: str) -> Any:
+    """Seconds since the epoch on the database server's clock, as a SQL expression."""
+    if dialect == "sqlite":
+        return (func.julianday("now") - 2440587.5) * 86400.0
+    if dialect == "postgresql":
+        return func.extract("epoch", func.clock_timestamp())
+    if dialect in ("mysql", "mariadb"):
+        return func.unix_timestamp(func.now(6))
+    return None
+
+
+def db_now(conn: Connection) -> float:
+    expr = _now_expr(conn.dialect.name)
+    if expr is None:
+        return time.time()
+    now = conn.scalar(select(expr))
+    return time.time() if now is None else float(now)
+
+
+def record_heartbeat(conn: Connection, trial_id: int) -> None:
+    _upsert(
+        conn,
+        heartbeats,
+        [{"trial_id": trial_id, "heartbeat": db_now(conn)}],
+        ("trial_id",),
+        ("heartbeat",),
+    )
+
+
+def stale_trials(
+    conn: Connection, study_id: int, older_than: float
+) -> list[tuple[int, int, float]]:
+    """(trial id, number, heartbeat) of RUNNING trials whose last heartbeat is too old."""
+    rows = conn.execute(
+        select(trials.c.trial_id, trials.c.number, heartbeats.c.heartbeat)
+        .join(heartbeats, heartbeats.c.trial_id == trials.c.trial_id)
+        .where(
+            trials.c.study_id == study_id,
+            trials.c.state == "RUNNING",
+            heartbeats.c.heartbeat < older_than,
+        )
+        .order_by(trials.c.number)
+    )
+    return [(r.trial_id, r.number, float(r.heartbeat)) for r in rows]
