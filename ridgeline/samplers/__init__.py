@@ -1,4 +1,7 @@
 from ridgeline.samplers._base import BaseSampler
+from ridgeline.samplers._grid import GridSampler
+from ridgeline.samplers._partial_fixed import PartialFixedSampler
+from ridgeline.samplers._qmc import QMCSampler
 from ridgeline.samplers._random import RandomSampler
 
-__all__ = ["BaseSampler", "RandomSampler"]
+__all__ = ["BaseSampler", "GridSampler", "PartialFixedSampler", "QMCSampler", "RandomSampler"]
