@@ -1,8 +1,9 @@
 """Hand-built studies for the pruner tests.
 
-``history_study(histories, current)`` returns a study whose COMPLETE trials reported the given
-``{step: value}`` histories, plus one RUNNING trial (asked, then reported ``current``), and that
-trial's record: what ``trial.should_prune()`` would hand to the pruner.
+The helpers are fixtures. ``history_study(histories, current)`` returns a study whose COMPLETE
+trials reported the given ``{step: value}`` histories, plus one RUNNING trial (asked, then
+reported ``current``), and that trial's record: what ``trial.should_prune()`` would hand to
+the pruner.
 """
 
 from __future__ import annotations
@@ -67,3 +68,15 @@ def history_study() -> HistoryStudy:
 @pytest.fixture
 def prune_decision() -> Callable[..., bool]:
     return decide
+
+
+@pytest.fixture
+def complete_trials() -> Callable[[ridgeline.Study, Sequence[History]], None]:
+    """``complete_trials(study, histories)`` adds COMPLETE trials that reported ``histories``."""
+    return add_completed
+
+
+@pytest.fixture
+def start_trial() -> Callable[[ridgeline.Study, History], FrozenTrial]:
+    """``start_trial(study, values)`` asks a trial, reports ``values``, returns its record."""
+    return running_record
