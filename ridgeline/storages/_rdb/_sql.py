@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     cast,
     delete,
     func,
@@ -93,6 +94,9 @@ _TRIAL_CHILDREN = (
 )
 
 # Kinds of rows in the combined child-row query (see ``_children_query``).
+# How many WAITING trials a claim looks at before racing for them.
+WAITING_BATCH = 8
+
 KIND_PARAM, KIND_VALUE, KIND_INTERMEDIATE, KIND_USER_ATTR, KIND_SYSTEM_ATTR = 1, 2, 3, 4, 5
 
 
@@ -167,6 +171,12 @@ def _make_upsert(
 
 
 # ---------------------------------------------------------------------- studies
+# Statements are built once: building a Core statement costs more than running it on SQLite.
+_S_STUDY_EXISTS = select(studies.c.study_id).where(studies.c.study_id == bindparam("b_sid"))
+_S_STUDY_ID = select(studies.c.study_id).where(studies.c.study_name == bindparam("b_name"))
+_S_STUDY_NAME = select(studies.c.study_name).where(studies.c.study_id == bindparam("b_sid"))
+
+
 def insert_study(conn: Connection, name: str, directions: Sequence[str]) -> int:
     result = conn.execute(insert(studies).values(study_name=name, next_trial_number=0))
     study_id = int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -178,7 +188,7 @@ def insert_study(conn: Connection, name: str, directions: Sequence[str]) -> int:
 
 
 def study_exists(conn: Connection, study_id: int) -> bool:
-    return conn.scalar(select(studies.c.study_id).where(studies.c.study_id == study_id)) is not None
+    return conn.scalar(_S_STUDY_EXISTS, {"b_sid": study_id}) is not None
 
 
 def delete_study(conn: Connection, study_id: int) -> bool:
@@ -194,7 +204,7 @@ def delete_study(conn: Connection, study_id: int) -> bool:
 
 
 def study_id_from_name(conn: Connection, name: str) -> int | None:
-    return conn.scalar(select(studies.c.study_id).where(studies.c.study_name == name))
+    return conn.scalar(_S_STUDY_ID, {"b_name": name})
 
 
 def study_names(conn: Connection, limit: int) -> tuple[list[str], int]:
@@ -205,7 +215,7 @@ def study_names(conn: Connection, limit: int) -> tuple[list[str], int]:
 
 
 def study_name(conn: Connection, study_id: int) -> str | None:
-    return conn.scalar(select(studies.c.study_name).where(studies.c.study_id == study_id))
+    return conn.scalar(_S_STUDY_NAME, {"b_sid": study_id})
 
 
 def study_directions(conn: Connection, study_id: int) -> list[str] | None:
@@ -292,25 +302,40 @@ def all_studies(conn: Connection) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- trials: writes
+_S_BUMP = (
+    update(studies)
+    .where(studies.c.study_id == bindparam("b_sid"))
+    .values(next_trial_number=studies.c.next_trial_number + 1)
+)
+_S_BUMP_RETURNING = _S_BUMP.returning(studies.c.next_trial_number)
+_S_NEXT_NUMBER = select(studies.c.next_trial_number).where(
+    studies.c.study_id == bindparam("b_sid")
+)
+_S_INSERT_TRIAL = insert(trials)
+_S_LOCK_TRIAL = (
+    select(trials.c.state, trials.c.number)
+    .where(trials.c.trial_id == bindparam("b_tid"))
+    .with_for_update()
+)
+_S_UPDATE_TRIAL = update(trials).where(
+    trials.c.trial_id == bindparam("b_tid"),
+    trials.c.state.in_(bindparam("b_from", expanding=True)),
+)
+
+
 def allocate_number(conn: Connection, study_id: int) -> int | None:
     """Take the study's next trial number, or None if the study does not exist.
 
     The UPDATE write-locks the study row until the transaction ends, so concurrent creators of
     trials in one study take turns, on every backend, and no number is handed out twice.
     """
-    bump = (
-        update(studies)
-        .where(studies.c.study_id == study_id)
-        .values(next_trial_number=studies.c.next_trial_number + 1)
-    )
+    params = {"b_sid": study_id}
     if conn.dialect.update_returning:
-        taken = conn.execute(bump.returning(studies.c.next_trial_number)).scalar_one_or_none()
+        taken = conn.execute(_S_BUMP_RETURNING, params).scalar_one_or_none()
     else:
-        if conn.execute(bump).rowcount == 0:
+        if conn.execute(_S_BUMP, params).rowcount == 0:
             return None
-        taken = conn.scalar(
-            select(studies.c.next_trial_number).where(studies.c.study_id == study_id)
-        )
+        taken = conn.scalar(_S_NEXT_NUMBER, params)
     return None if taken is None else int(taken) - 1
 
 
@@ -323,35 +348,29 @@ def insert_trial(
     datetime_complete: datetime.datetime | None,
 ) -> int:
     result = conn.execute(
-        insert(trials).values(
-            study_id=study_id,
-            number=number,
-            state=state,
-            datetime_start=datetime_start,
-            datetime_complete=datetime_complete,
-        )
+        _S_INSERT_TRIAL,
+        {
+            "study_id": study_id,
+            "number": number,
+            "state": state,
+            "datetime_start": datetime_start,
+            "datetime_complete": datetime_complete,
+        },
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def lock_trial(conn: Connection, trial_id: int) -> tuple[str, int] | None:
     """(state, number) of a trial, write-locking its row on servers; None if absent."""
-    row = conn.execute(
-        select(trials.c.state, trials.c.number)
-        .where(trials.c.trial_id == trial_id)
-        .with_for_update()
-    ).first()
+    row = conn.execute(_S_LOCK_TRIAL, {"b_tid": trial_id}).first()
     return None if row is None else (row.state, row.number)
 
 
 def claim_trial(conn: Connection, trial_id: int, now: datetime.datetime) -> bool:
     """Move a WAITING trial to RUNNING; False if someone else got it first."""
-    result = conn.execute(
-        update(trials)
-        .where(trials.c.trial_id == trial_id, trials.c.state == "WAITING")
-        .values(state="RUNNING", datetime_start=now)
+    return update_trial_state(
+        conn, trial_id, ("WAITING",), {"state": "RUNNING", "datetime_start": now}
     )
-    return bool(result.rowcount == 1)
 
 
 def update_trial_state(
@@ -359,9 +378,7 @@ def update_trial_state(
 ) -> bool:
     """Apply ``changes`` if the trial is in one of ``from_states`` (checked atomically)."""
     result = conn.execute(
-        update(trials)
-        .where(trials.c.trial_id == trial_id, trials.c.state.in_(from_states))
-        .values(**changes)
+        _S_UPDATE_TRIAL, {"b_tid": trial_id, "b_from": list(from_states), **changes}
     )
     return bool(result.rowcount == 1)
 
@@ -440,14 +457,46 @@ def _children_query(trial_filter: Callable[[Any], ColumnElement[bool]]) -> Selec
     return select(union).order_by(union.c.kind, union.c.rid)
 
 
-def _trial_columns() -> tuple[Any, ...]:
-    return (
-        trials.c.trial_id,
-        trials.c.number,
-        trials.c.state,
-        trials.c.datetime_start,
-        trials.c.datetime_complete,
+_TRIAL_COLUMNS = (
+    trials.c.trial_id,
+    trials.c.number,
+    trials.c.state,
+    trials.c.datetime_start,
+    trials.c.datetime_complete,
+)
+
+
+def _wanted(col: Any, with_ids: bool) -> ColumnElement[bool]:
+    """Trials with id above ``b_after`` (or in ``b_ids``): what a cache refresh asks for."""
+    newer = col > bindparam("b_after")
+    return or_(newer, col.in_(bindparam("b_ids", expanding=True))) if with_ids else newer
+
+
+def _study_trials_queries(with_ids: bool) -> tuple[Select[Any], Select[Any]]:
+    trials_q = (
+        select(studies.c.study_id, *_TRIAL_COLUMNS)
+        .select_from(
+            studies.outerjoin(
+                trials,
+                and_(
+                    trials.c.study_id == studies.c.study_id,
+                    _wanted(trials.c.trial_id, with_ids),
+                ),
+            )
+        )
+        .where(studies.c.study_id == bindparam("b_sid"))
     )
+    ids = select(trials.c.trial_id).where(
+        trials.c.study_id == bindparam("b_sid"), _wanted(trials.c.trial_id, with_ids)
+    )
+    return trials_q, _children_query(lambda col: col.in_(ids))
+
+
+_S_STUDY_TRIALS = {False: _study_trials_queries(False), True: _study_trials_queries(True)}
+_S_TRIAL = select(trials.c.study_id, *_TRIAL_COLUMNS).where(
+    trials.c.trial_id == bindparam("b_tid")
+)
+_S_TRIAL_CHILDREN = _children_query(lambda col: col == bindparam("b_tid"))
 
 
 def fetch_study_trials(
@@ -457,38 +506,27 @@ def fetch_study_trials(
 
     Returns (study exists, trial rows, child rows). Meant for one snapshot transaction.
     """
-
-    def wanted(col: Any) -> ColumnElement[bool]:
-        cond = col > after_id
-        return or_(cond, col.in_(also_ids)) if also_ids else cond
-
-    rows = conn.execute(
-        select(studies.c.study_id, *_trial_columns()).select_from(
-            studies.outerjoin(
-                trials,
-                and_(trials.c.study_id == studies.c.study_id, wanted(trials.c.trial_id)),
-            )
-        )
-        .where(studies.c.study_id == study_id)
-    ).all()
+    trials_q, children_q = _S_STUDY_TRIALS[bool(also_ids)]
+    params: dict[str, Any] = {"b_sid": study_id, "b_after": after_id}
+    if also_ids:
+        params["b_ids"] = list(also_ids)
+    rows = conn.execute(trials_q, params).all()
     if not rows:
         return False, [], []
     found = [TrialRow(*r[1:]) for r in rows if r.trial_id is not None]
     if not found:
         return True, [], []
-    ids = select(trials.c.trial_id).where(trials.c.study_id == study_id, wanted(trials.c.trial_id))
-    children = conn.execute(_children_query(lambda col: col.in_(ids))).all()
+    children = conn.execute(children_q, params).all()
     return True, found, list(children)
 
 
 def fetch_trial(conn: Connection, trial_id: int) -> tuple[int, TrialRow, list[Row[Any]]] | None:
     """(study id, row, child rows) of one trial, or None if it does not exist."""
-    row = conn.execute(
-        select(trials.c.study_id, *_trial_columns()).where(trials.c.trial_id == trial_id)
-    ).first()
+    params = {"b_tid": trial_id}
+    row = conn.execute(_S_TRIAL, params).first()
     if row is None:
         return None
-    children = conn.execute(_children_query(lambda col: col == trial_id)).all()
+    children = conn.execute(_S_TRIAL_CHILDREN, params).all()
     return int(row.study_id), TrialRow(*row[1:]), list(children)
 
 
@@ -519,15 +557,17 @@ def trial_id_from_number(conn: Connection, study_id: int, number: int) -> tuple[
     return True, row.trial_id
 
 
-def waiting_trial_ids(conn: Connection, study_id: int, limit: int) -> list[int]:
-    return list(
-        conn.scalars(
-            select(trials.c.trial_id)
-            .where(trials.c.study_id == study_id, trials.c.state == "WAITING")
-            .order_by(trials.c.number)
-            .limit(limit)
-        )
-    )
+_S_WAITING = (
+    select(trials.c.trial_id)
+    .where(trials.c.study_id == bindparam("b_sid"), trials.c.state == "WAITING")
+    .order_by(trials.c.number)
+    .limit(WAITING_BATCH)
+)
+
+
+def waiting_trial_ids(conn: Connection, study_id: int) -> list[int]:
+    """The ids of the study's oldest WAITING trials (at most ``WAITING_BATCH``)."""
+    return list(conn.scalars(_S_WAITING, {"b_sid": study_id}))
 
 
 # ---------------------------------------------------------------------- heartbeats

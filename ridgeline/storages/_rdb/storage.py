@@ -36,7 +36,6 @@ __all__ = ["RDBStorage"]
 #: The system attribute that says why a trial was failed by ``fail_stale_trials``.
 FAIL_REASON_KEY = "fail_reason"
 _MAX_LISTED_STUDIES = 20
-_CLAIM_BATCH = 8
 _UNFINISHED = ("RUNNING", "WAITING")
 
 
@@ -425,7 +424,7 @@ class RDBStorage(BaseStorage):
             # Look before locking: most calls find nothing waiting, and a read does not take
             # SQLite's write lock.
             candidates = self._read(
-                lambda c: sql.waiting_trial_ids(c, study_id, _CLAIM_BATCH), "find waiting trials"
+                lambda c: sql.waiting_trial_ids(c, study_id), "find waiting trials"
             )
             if not candidates:
                 self.get_study_name_from_id(study_id)  # Unknown study: raise, not None.
@@ -480,7 +479,7 @@ class RDBStorage(BaseStorage):
             changes["datetime_complete"] = now
         from_states = ("WAITING",) if state == TrialState.RUNNING else _UNFINISHED
 
-        def work(conn: Connection) -> bool:
+        def work(conn: Connection) -> tuple[bool, Any]:
             # The conditional UPDATE checks the state and locks the row in one statement;
             # only when it changes nothing do we look at why.
             if not sql.update_trial_state(conn, trial_id, from_states, changes):
@@ -489,15 +488,20 @@ class RDBStorage(BaseStorage):
                     self._raise_unknown_trial(trial_id)
                 current, number = found
                 if state == TrialState.RUNNING:
-                    return False
+                    return False, None
                 raise UpdateFinishedTrialError(
                     f"Trial {number} is already {current}; finished trials cannot change."
                 )
             if value_rows is not None:
                 sql.upsert_values(conn, trial_id, [dict(r) for r in value_rows])
-            return True
+            # The final record never changes again: read it now, inside this transaction, so
+            # the caller's next get_trial needs no database round trip.
+            return True, sql.fetch_trial(conn, trial_id) if state.is_finished() else None
 
-        return bool(self._write(work, "set a trial's state"))
+        changed, final = self._write(work, "set a trial's state")
+        if final is not None:
+            self._remember(final)
+        return bool(changed)
 
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
@@ -544,6 +548,10 @@ class RDBStorage(BaseStorage):
         )
         if found is None:
             self._raise_unknown_trial(trial_id)
+        return self._remember(found)
+
+    def _remember(self, found: tuple[int, Any, list[Any]]) -> FrozenTrial:
+        """Build a trial from ``_sql.fetch_trial``'s rows; keep it if it is finished."""
         from ridgeline.storages._rdb._cache import build_trials
 
         study_id, row, children = found
