@@ -302,8 +302,9 @@ class SearchSpaceTransform:
                 f"encoded column); got shape {arr.shape}."
             )
         if not np.all(np.isfinite(arr)):
+            bad = float(arr[~np.isfinite(arr)][0])
             raise SearchSpaceTransformError(
-                f"`x` of {_OWNER}.untransform must be finite; got {arr[~np.isfinite(arr)][0]!r}."
+                f"`x` of {_OWNER}.untransform must be finite; got {bad!r}."
             )
         if self._transform_0_1:
             arr = self._raw_low + arr * self._raw_width
