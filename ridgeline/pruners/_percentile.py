@@ -222,11 +222,14 @@ class _StepColumn:
         self.data = np.empty(8, dtype=float)
         self.size = 0
 
-    def append(self, value: float) -> None:
-        if self.size == len(self.data):
-            self.data = np.concatenate([self.data, np.empty(len(self.data), dtype=float)])
-        self.data[self.size] = value
-        self.size += 1
+    def extend(self, values: list[float]) -> None:
+        end = self.size + len(values)
+        if end > len(self.data):
+            grown = np.empty(max(end, 2 * len(self.data)), dtype=float)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : end] = values
+        self.size = end
 
 
 class _CompletedStepValues:
@@ -262,14 +265,22 @@ class _CompletedStepValues:
         if len(new) != n_new:  # trials vanished (a storage was reset): start over
             self._reset()
             new = list(completed)
+        # Gather per step first: one array write per step, not one per value.
+        gathered: dict[int, list[float]] = {}
         for t in new:
             self._seen.add(t.number)
             for step, value in t._intermediate_values.items():
-                column = self._columns.get(step)
-                if column is None:
-                    column = self._columns[step] = _StepColumn()
-                column.append(value)
-                self._percentiles.pop(step, None)
+                values = gathered.get(step)
+                if values is None:
+                    gathered[step] = [value]
+                else:
+                    values.append(value)
+        for step, values in gathered.items():
+            column = self._columns.get(step)
+            if column is None:
+                column = self._columns[step] = _StepColumn()
+            column.extend(values)
+            self._percentiles.pop(step, None)
 
     def percentile(self, step: int) -> float:
         """The ``q``-th percentile at ``step``; NaN when it cannot decide (too few, all NaN)."""
