@@ -19,6 +19,7 @@ combination their parameters match, so known results are not run again.
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import sys
@@ -49,6 +50,7 @@ _logger = rl_logging.get_logger(__name__)
 GRID_ID_KEY = "grid_id"
 SEARCH_SPACE_KEY = "search_space"
 _OWNER = "GridSampler"
+_JUST_CREATED_S = 10.0
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 GridValueType = Any  # None, bool, int, float or str
@@ -62,6 +64,20 @@ def warn_at_user_line(message: str, category: type[Warning] = UserWarning) -> No
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def _just_created(trial: FrozenTrial) -> bool:
+    """Whether a running trial without a grid id is about to get one from its worker.
+
+    ``before_trial`` runs right after a trial is created, so a young trial without a grid id
+    will soon hold a combination; an old one runs off the grid (an enqueued value outside it,
+    or a worker with another sampler) and never will.
+    """
+    start = trial.datetime_start
+    if FIXED_PARAMS_KEY in trial._system_attrs or start is None:
+        return False
+    now = datetime.datetime.now(start.tzinfo)
+    return abs((now - start).total_seconds()) < _JUST_CREATED_S
 
 
 class GridSamplerError(RidgelineError, ValueError):
@@ -240,8 +256,9 @@ class GridSampler(BaseSampler):
             grid_id += i * radix
         return grid_id
 
-    def _taken(self, study: Study, exclude_trial_id: int) -> tuple[set[int], set[int]]:
-        """``(grid ids of finished trials, grid ids held by other running trials)``."""
+    def _taken(self, study: Study, exclude_trial_id: int) -> tuple[set[int], set[int], int]:
+        """Grid ids of finished trials, grid ids held by other running trials, and how many
+        other running trials have no grid id yet (created, ``before_trial`` still to come)."""
         if not self._cursor.follows(study):
             self._visited = set()
             self._grid_of_trial = {}
@@ -251,12 +268,27 @@ class GridSampler(BaseSampler):
             if grid_id is not None:
                 self._visited.add(grid_id)
         running: set[int] = set()
+        n_unassigned = 0
         for trial in pending:
-            if trial.state == TrialState.RUNNING and trial._trial_id != exclude_trial_id:
-                grid_id = self._grid_of_trial.get(trial._trial_id, self._grid_id_of(trial))
-                if grid_id is not None:
-                    running.add(grid_id)
-        return self._visited, running
+            if trial.state != TrialState.RUNNING or trial._trial_id == exclude_trial_id:
+                continue
+            if trial._trial_id in self._grid_of_trial:
+                grid_id = self._grid_of_trial[trial._trial_id]
+            else:
+                grid_id = self._grid_id_of(trial)
+                if grid_id is None and _just_created(trial):
+                    n_unassigned += 1
+            if grid_id is not None:
+                running.add(grid_id)
+        return self._visited, running, n_unassigned
+
+    def _no_fresh_point_left(
+        self, visited: set[int], running: set[int], n_unassigned: int, own: int | None
+    ) -> bool:
+        """Whether every combination is finished, held, or about to be taken by a trial that
+        was created but has no grid id yet: then this worker should start no more trials."""
+        held = len(visited | running | ({own} if own is not None else set()))
+        return self._n_grids - held <= n_unassigned
 
     def _candidates(self, fixed: Mapping[str, Any]) -> np.ndarray | None:
         """Grid ids agreeing with an enqueued trial's fixed values (None: a value is off-grid)."""
@@ -278,7 +310,7 @@ class GridSampler(BaseSampler):
     # ------------------------------------------------------------------ sampler protocol
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         with self._lock:
-            visited, running = self._taken(study, trial._trial_id)
+            visited, running, n_unassigned = self._taken(study, trial._trial_id)
             own = self._grid_id_of(trial)
             if own is not None:  # a retried trial keeps its combination
                 self._grid_of_trial[trial._trial_id] = own
@@ -291,7 +323,7 @@ class GridSampler(BaseSampler):
                 self._grid_of_trial[trial._trial_id] = None
                 return
             grid_id = self._choose(candidates, visited, running, bool(fixed))
-            if len(visited | running | {grid_id}) >= self._n_grids:
+            if self._no_fresh_point_left(visited, running, n_unassigned, grid_id):
                 study.stop()
             study._storage.set_trial_system_attr(
                 trial._trial_id, SEARCH_SPACE_KEY, self._search_space
@@ -383,17 +415,14 @@ class GridSampler(BaseSampler):
                 grid_id = self._grid_of_trial.pop(trial._trial_id)
             else:  # assigned by another sampler object
                 grid_id = self._grid_id_of(study._storage.get_trial(trial._trial_id))
-            visited, running = self._taken(study, trial._trial_id)
-            done = visited | running
-            if grid_id is not None:
-                done = done | {grid_id}
-            if len(done) >= self._n_grids:
+            visited, running, n_unassigned = self._taken(study, trial._trial_id)
+            if self._no_fresh_point_left(visited, running, n_unassigned, grid_id):
                 study.stop()
 
     def is_exhausted(self, study: Study) -> bool:
         """Whether every combination has been run by a finished trial."""
         with self._lock:
-            visited, _ = self._taken(study, -1)
+            visited, _, _ = self._taken(study, -1)
             return len(visited) >= self._n_grids
 
     def __repr__(self) -> str:
