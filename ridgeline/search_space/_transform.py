@@ -316,7 +316,7 @@ class SearchSpaceTransform:
                 if self._onehot:
                     index = np.argmax(arr[:, col.start : col.start + col.width], axis=1)
                 else:
-                    index = np.clip(np.rint(arr[:, col.start]), 0, col.n_choices - 1)
+                    index = np.clip(np.floor(arr[:, col.start] + 0.5), 0, col.n_choices - 1)
                 choices = col.dist.choices
                 decoded[col.name] = [choices[int(i)] for i in index]
             else:
@@ -328,7 +328,10 @@ class SearchSpaceTransform:
         if col.kind == "float":
             return np.clip(v, col.low, col.high).tolist()
         n_steps = round((col.high - col.low) / col.step)
-        k = np.clip(np.rint((v - col.low) / col.step), 0, n_steps)
+        # floor(x + 1/2), not rint: cells are half-open [k - 1/2, k + 1/2), so points on cell
+        # edges (QMC points are dyadic fractions and hit them) are shared out evenly instead of
+        # going to the even neighbour.
+        k = np.clip(np.floor((v - col.low) / col.step + 0.5), 0, n_steps)
         if col.kind == "int":
             low, step = int(col.low), int(col.step)
             return [low + int(ki) * step for ki in k]

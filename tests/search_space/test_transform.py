@@ -180,6 +180,19 @@ def test_every_integer_gets_an_equal_share_of_the_unit_axis() -> None:
     assert {v: values.count(v) for v in set(values)} == {2: 100, 4: 100, 6: 100, 8: 100, 10: 100}
 
 
+@pytest.mark.parametrize("encoding", ["index", "onehot"])
+def test_points_on_cell_edges_are_shared_out_evenly(encoding: str) -> None:
+    # Dyadic points (as a Sobol' sequence makes) fall exactly on the edges between cells.
+    space = {"k": IntDistribution(0, 3), "c": CategoricalDistribution(["a", "b"])}
+    t = SearchSpaceTransform(space, categorical_encoding=encoding)  # type: ignore[arg-type]
+    u = np.arange(8) / 8
+    ks = [p["k"] for p in t.untransform_many(np.column_stack([u] * len(t.bounds)))]
+    assert ks == [0, 0, 1, 1, 2, 2, 3, 3]
+    if encoding == "index":
+        cs = [p["c"] for p in t.untransform_many(np.column_stack([u, u]))]
+        assert cs == ["a"] * 4 + ["b"] * 4
+
+
 def test_stepped_float_gets_equal_shares_and_clean_values() -> None:
     t = SearchSpaceTransform({"x": FloatDistribution(0.1, 0.5, step=0.1)})
     u = (np.arange(500) + 0.5) / 500
