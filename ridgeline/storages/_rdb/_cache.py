@@ -121,9 +121,7 @@ class TrialCache:
         # trial_id -> (study_id, record), so get_trial serves finished trials from memory.
         self._finished: dict[int, tuple[int, FrozenTrial]] = {}
 
-    def get_all(
-        self, study_id: int, states: Container[TrialState] | None
-    ) -> list[FrozenTrial]:
+    def get_all(self, study_id: int, states: Container[TrialState] | None) -> list[FrozenTrial]:
         with self._lock:
             entry = self._studies.get(study_id)
             if entry is None:
@@ -138,9 +136,7 @@ class TrialCache:
             return [t for t in trials if t is not None and t.state in states]
 
     def _refresh(self, study_id: int, entry: _StudyTrials) -> None:
-        exists, rows, children = self._fetch(
-            study_id, entry.max_trial_id, entry.unfinished_ids
-        )
+        exists, rows, children = self._fetch(study_id, entry.max_trial_id, entry.unfinished_ids)
         if not exists:
             self.forget_study(study_id)
             self._on_unknown_study(study_id)

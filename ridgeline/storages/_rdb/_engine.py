@@ -31,13 +31,13 @@ T = TypeVar("T")
 # Execution option that makes the SQLite "begin" hook take the write lock up front.
 _WRITE_OPTION = "ridgeline_write"
 
-# SQLite waits this long inside the driver for a lock before reporting "database is locked";
-# our own retries (with jittered backoff) come on top, so a busy file slows writers down but
-# never fails them unless it stays locked for minutes.
-_SQLITE_BUSY_TIMEOUT_S = 20.0
-_MAX_ATTEMPTS = 8
-_BACKOFF_BASE_S = 0.005
-_BACKOFF_CAP_S = 0.5
+# SQLite waits this long inside the driver for a lock before reporting "database is locked".
+# Our own retries (jittered exponential backoff) come on top, for up to _RETRY_DEADLINE_S in
+# all, so a busy database slows writers down but fails them only if it stays locked that long.
+_SQLITE_BUSY_TIMEOUT_S = 10.0
+_RETRY_DEADLINE_S = 60.0
+_BACKOFF_BASE_S = 0.002
+_BACKOFF_CAP_S = 0.25
 
 # Error codes after which re-running the whole transaction is safe and likely to succeed.
 _PG_RETRY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization, deadlock, lock unavailable
@@ -198,6 +198,7 @@ class Database:
         from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
         attempt = 0
+        deadline = time.monotonic() + _RETRY_DEADLINE_S
         while True:
             attempt += 1
             committing = False
@@ -214,16 +215,23 @@ class Database:
             except IntegrityError as e:
                 if pass_integrity_errors:
                     raise
-                raise self._translate(e, what, attempt) from e
+                raise self._translate(e, what, 0) from e
             except SQLAlchemyError as e:
-                retry = self._is_retryable(e) or (
-                    isinstance(e, DBAPIError) and e.connection_invalidated and not committing
+                # A dropped pooled connection is worth one fresh try, unless the commit was
+                # under way: then we cannot know whether it happened, and must not redo it.
+                reconnect = (
+                    isinstance(e, DBAPIError)
+                    and e.connection_invalidated
+                    and not committing
+                    and attempt == 1
                 )
-                if retry and attempt < _MAX_ATTEMPTS:
-                    ceiling = min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)
+                retry = self._is_retryable(e) or reconnect
+                if retry and time.monotonic() < deadline:
+                    # Full jitter: workers that collided do not collide again in lockstep.
+                    ceiling = min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2 ** min(attempt, 16))
                     time.sleep(random.uniform(0.0, ceiling))
                     continue
-                raise self._translate(e, what, attempt) from e
+                raise self._translate(e, what, attempt if retry and not reconnect else 0) from e
 
     def _is_retryable(self, e: Exception) -> bool:
         orig = getattr(e, "orig", None)
@@ -240,17 +248,16 @@ class Database:
         return False
 
     def _translate(self, e: Exception, what: str, attempt: int) -> StorageError:
-        detail = mask_password(str(getattr(e, "orig", None) or e)).strip()
+        detail = mask_password(str(getattr(e, "orig", None) or e)).strip().rstrip(".")
         hint = ""
-        if attempt >= _MAX_ATTEMPTS:
+        if attempt:
             hint = (
-                f" Gave up after {attempt} attempts; the database stayed busy. With SQLite, "
-                "many processes writing at once contend for one file lock: use fewer "
-                "processes or PostgreSQL."
+                f" Gave up after {attempt} attempts in {_RETRY_DEADLINE_S:g} s; the database "
+                "stayed busy (locked by another connection that did not let go). With SQLite, "
+                "check for a process holding a long transaction on the file; for many "
+                "concurrent workers, PostgreSQL scales further."
             )
-        return StorageError(
-            f"RDBStorage could not {what} on {self.masked_url!r}: {detail}.{hint}"
-        )
+        return StorageError(f"RDBStorage could not {what} on {self.masked_url!r}: {detail}.{hint}")
 
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:

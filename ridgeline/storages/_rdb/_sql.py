@@ -308,9 +308,7 @@ _S_BUMP = (
     .values(next_trial_number=studies.c.next_trial_number + 1)
 )
 _S_BUMP_RETURNING = _S_BUMP.returning(studies.c.next_trial_number)
-_S_NEXT_NUMBER = select(studies.c.next_trial_number).where(
-    studies.c.study_id == bindparam("b_sid")
-)
+_S_NEXT_NUMBER = select(studies.c.next_trial_number).where(studies.c.study_id == bindparam("b_sid"))
 _S_INSERT_TRIAL = insert(trials)
 _S_LOCK_TRIAL = (
     select(trials.c.state, trials.c.number)
@@ -386,9 +384,7 @@ def update_trial_state(
 def upsert_params(conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         row["trial_id"] = trial_id
-    _upsert(
-        conn, params_t, rows, ("trial_id", "param_name"), ("param_value", "distribution_json")
-    )
+    _upsert(conn, params_t, rows, ("trial_id", "param_name"), ("param_value", "distribution_json"))
 
 
 def upsert_values(conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -> None:
@@ -397,9 +393,7 @@ def upsert_values(conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -
     _upsert(conn, values_t, rows, ("trial_id", "objective"), ("value", "value_type"))
 
 
-def upsert_intermediate_values(
-    conn: Connection, trial_id: int, rows: list[dict[str, Any]]
-) -> None:
+def upsert_intermediate_values(conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         row["trial_id"] = trial_id
     _upsert(conn, intermediate_t, rows, ("trial_id", "step"), ("value", "value_type"))
@@ -493,9 +487,7 @@ def _study_trials_queries(with_ids: bool) -> tuple[Select[Any], Select[Any]]:
 
 
 _S_STUDY_TRIALS = {False: _study_trials_queries(False), True: _study_trials_queries(True)}
-_S_TRIAL = select(trials.c.study_id, *_TRIAL_COLUMNS).where(
-    trials.c.trial_id == bindparam("b_tid")
-)
+_S_TRIAL = select(trials.c.study_id, *_TRIAL_COLUMNS).where(trials.c.trial_id == bindparam("b_tid"))
 _S_TRIAL_CHILDREN = _children_query(lambda col: col == bindparam("b_tid"))
 
 

@@ -52,8 +52,7 @@ def _check_positive(name: str, value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise StorageArgumentError(
-            f"`{name}` of RDBStorage must be a positive number of seconds or None; got "
-            f"{value!r}."
+            f"`{name}` of RDBStorage must be a positive number of seconds or None; got {value!r}."
         )
     if not math.isfinite(value):
         raise StorageArgumentError(f"`{name}` of RDBStorage must be finite; got {value!r}.")
