@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -161,10 +161,16 @@ def _new_database(server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_db_url(postgres_url: str) -> Iterator[str]:
+def postgres_db_factory(postgres_url: str) -> Iterator[Callable[[], str]]:
+    """Call it for the URL of a fresh, empty PostgreSQL database; all dropped afterwards."""
+    with contextlib.ExitStack() as stack:
+        yield lambda: stack.enter_context(_new_database(postgres_url))
+
+
+@pytest.fixture
+def postgres_db_url(postgres_db_factory: Callable[[], str]) -> str:
     """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
-    with _new_database(postgres_url) as url:
-        yield url
+    return postgres_db_factory()
 
 
 @pytest.fixture(scope="session")

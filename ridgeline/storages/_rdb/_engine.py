@@ -15,6 +15,7 @@ import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -165,8 +166,12 @@ class Database:
             event.listen(engine, "connect", _sqlite_on_connect)
             event.listen(engine, "begin", _sqlite_on_begin)
         self.engine: Engine = engine
+        # Close pooled connections when the storage is garbage-collected, instead of leaving
+        # them to the driver's destructor (which warns, and may leave server sessions open).
+        self._finalizer = weakref.finalize(self, engine.dispose)
 
     def dispose(self) -> None:
+        """Close pooled connections (the engine opens new ones if used again)."""
         self.engine.dispose()
 
     # ------------------------------------------------------------------ transactions
