@@ -149,8 +149,12 @@ class IntersectionSearchSpace:
         self._current: dict[str, BaseDistribution] | None = None
         self._lock = threading.Lock()
 
-    def calculate(self, study: Study) -> dict[str, BaseDistribution]:
-        """The intersection over the study's finished trials so far, sorted by name."""
+    def calculate(self, study: Study, use_cache: bool = False) -> dict[str, BaseDistribution]:
+        """The intersection over the study's finished trials so far, sorted by name.
+
+        ``use_cache`` is accepted for compatibility with Optuna; the calculation is always
+        incremental, and always sees every trial finished so far.
+        """
         with self._lock:
             if not self._cursor.follows(study):
                 self._current = None
