@@ -14,20 +14,22 @@ from ridgeline.samplers import GridSampler
 from ridgeline.storages import InMemoryStorage
 from ridgeline.trial import Trial, TrialState, create_trial
 
-# The grid of seed 000 (a user's fine-tuning sweep).
+# The grid of seed 000 (a user's fine-tuning sweep, written there as four nested loops).
 SEED_000 = {
     "learning_rate": [1e-5, 5e-5, 1e-4, 5e-4],
     "batch_size": [8, 16, 32],
-    "optimizer": ["adamw", "sgd"],
+    "weight_decay": [0.0, 0.01, 0.1],
+    "warmup_steps": [500, 1000, 2000],
 }
-N_SEED_000 = 24
+N_SEED_000 = 108
 
 
 def seed_000_objective(trial: Trial) -> float:
     lr = trial.suggest_float("learning_rate", 1e-6, 1e-3, log=True)
     bs = trial.suggest_int("batch_size", 8, 64, log=True)
-    opt = trial.suggest_categorical("optimizer", ["adamw", "sgd", "adam"])
-    return lr * bs + (opt == "sgd")
+    wd = trial.suggest_float("weight_decay", 0.0, 0.1)
+    warmup = trial.suggest_int("warmup_steps", 500, 2000, step=500)
+    return lr * bs + wd + warmup / 1e4
 
 
 def points(study: ridgeline.Study) -> list[tuple[Any, ...]]:
@@ -46,6 +48,16 @@ def test_seed_000_grid_runs_every_combination_once_and_stops_by_itself() -> None
     assert Counter(points(study)) == Counter(all_points(SEED_000))
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
     assert all(isinstance(t.params["batch_size"], int) for t in study.trials)
+    assert all(isinstance(t.params["weight_decay"], float) for t in study.trials)
+
+
+def test_categorical_grid_with_mixed_choice_types() -> None:
+    grid = {"optimizer": ["adamw", "sgd"], "schedule": [None, "cosine"], "amp": [True, False]}
+    study = ridgeline.create_study(sampler=GridSampler(grid, seed=0))
+    study.optimize(lambda t: len(t.suggest_categorical("optimizer", ["adamw", "sgd", "adam"]))
+                   + (t.suggest_categorical("schedule", [None, "linear", "cosine"]) is None)
+                   + t.suggest_categorical("amp", [True, False]))
+    assert Counter(points(study)) == Counter(all_points(grid))
 
 
 def test_n_trials_larger_than_the_grid_stops_at_the_grid() -> None:
@@ -114,14 +126,20 @@ def test_two_study_objects_on_one_storage_share_the_grid() -> None:
 
 
 def test_resumed_study_continues_the_grid(tmp_path: Any) -> None:
+    grid = {k: v for k, v in SEED_000.items() if k in ("learning_rate", "batch_size")}
+
+    def objective(trial: Trial) -> float:
+        lr = trial.suggest_float("learning_rate", 1e-6, 1e-3, log=True)
+        return lr * trial.suggest_int("batch_size", 8, 64, log=True)
+
     storage = f"sqlite:///{tmp_path}/grid.db"
     study = ridgeline.create_study(study_name="g", storage=storage,
-                                   sampler=GridSampler(SEED_000, seed=0))
-    study.optimize(seed_000_objective, n_trials=10)
+                                   sampler=GridSampler(grid, seed=0))
+    study.optimize(objective, n_trials=5)
     resumed = ridgeline.load_study(study_name="g", storage=storage,
-                                   sampler=GridSampler(SEED_000, seed=1))
-    resumed.optimize(seed_000_objective)
-    assert Counter(points(resumed)) == Counter(all_points(SEED_000))
+                                   sampler=GridSampler(grid, seed=1))
+    resumed.optimize(objective)
+    assert Counter(points(resumed)) == Counter(all_points(grid))
     assert resumed.sampler.is_exhausted(resumed)  # type: ignore[attr-defined]
 
 
