@@ -150,7 +150,13 @@ class Database:
                 self._memory_lock = threading.RLock()
             else:
                 parent = os.path.dirname(os.path.abspath(path))
-                os.makedirs(parent, exist_ok=True)
+                try:
+                    os.makedirs(parent, exist_ok=True)
+                except OSError as e:
+                    raise StorageError(
+                        f"RDBStorage could not create the folder {parent!r} for the SQLite file "
+                        f"of {self.masked_url!r}: {e.strerror}. Use a path in a writable folder."
+                    ) from e
         try:
             engine = sqlalchemy.create_engine(parsed, **kwargs)
         except ModuleNotFoundError as e:
@@ -253,7 +259,9 @@ class Database:
         return False
 
     def _translate(self, e: Exception, what: str, attempt: int) -> StorageError:
-        detail = mask_password(str(getattr(e, "orig", None) or e)).strip().rstrip(".")
+        detail = mask_password(str(getattr(e, "orig", None) or e)).strip()
+        if not detail.endswith((".", "?", "!")):
+            detail += "."
         hint = ""
         if attempt:
             hint = (
@@ -262,7 +270,7 @@ class Database:
                 "check for a process holding a long transaction on the file; for many "
                 "concurrent workers, PostgreSQL scales further."
             )
-        return StorageError(f"RDBStorage could not {what} on {self.masked_url!r}: {detail}.{hint}")
+        return StorageError(f"RDBStorage could not {what} on {self.masked_url!r}: {detail}{hint}")
 
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:

@@ -87,7 +87,7 @@ def check_or_create_schema(db: Database, expected: str, *, skip_check: bool) -> 
         StorageError: If the database holds an older or unknown schema version (unless
             ``skip_check``), or tables without a version stamp.
     """
-    has_tables, version = db.run(_read_version, write=False, what="read the schema version")
+    has_tables, version = db.run(_read_version, write=False, what="open the database")
     if not has_tables and version is None:
         version = db.run(_create_schema, write=True, what="create the ridgeline tables")
     if version is None:
