@@ -13,10 +13,10 @@ import decimal
 import json
 import math
 import numbers
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ridgeline._warnings import warn_at_user_line
 from ridgeline.exceptions import RidgelineError
 
 __all__ = [
@@ -101,11 +101,9 @@ def _adjust_high(low: float, high: float, step: float, owner: str) -> float:
     d_r = d_high - d_low
     if d_r % d_step != decimal.Decimal("0"):
         adjusted = float((d_r // d_step) * d_step + d_low)
-        warnings.warn(
+        warn_at_user_line(
             f"The range of {owner} [{low}, {high}] is not divisible by `step`={step}; "
-            f"`high` is replaced by {adjusted}.",
-            UserWarning,
-            stacklevel=4,
+            f"`high` is replaced by {adjusted}."
         )
         return adjusted
     return high
@@ -242,11 +240,9 @@ class IntDistribution(BaseDistribution):
             )
         if (high - low) % step != 0:
             adjusted = (high - low) // step * step + low
-            warnings.warn(
+            warn_at_user_line(
                 f"The range of {owner} [{low}, {high}] is not divisible by `step`={step}; "
-                f"`high` is replaced by {adjusted}.",
-                UserWarning,
-                stacklevel=3,
+                f"`high` is replaced by {adjusted}."
             )
             high = adjusted
         self.low = low

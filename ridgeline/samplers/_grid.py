@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import datetime
 import math
-import os
-import sys
 import threading
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ridgeline import logging as rl_logging
+from ridgeline._warnings import warn_at_user_line
 from ridgeline.distributions import BaseDistribution
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers._base import BaseSampler
@@ -51,19 +49,8 @@ GRID_ID_KEY = "grid_id"
 SEARCH_SPACE_KEY = "search_space"
 _OWNER = "GridSampler"
 _JUST_CREATED_S = 10.0
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 GridValueType = Any  # None, bool, int, float or str
-
-
-def warn_at_user_line(message: str, category: type[Warning] = UserWarning) -> None:
-    """Warn with the location of the first caller outside ridgeline (the user's line)."""
-    level = 2
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    warnings.warn(message, category, stacklevel=level)
 
 
 def _just_created(trial: FrozenTrial) -> bool:

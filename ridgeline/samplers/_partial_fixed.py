@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ridgeline._warnings import warn_at_user_line
 from ridgeline.distributions import BaseDistribution, CategoricalDistribution
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers._base import BaseSampler
-from ridgeline.samplers._grid import warn_at_user_line
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 

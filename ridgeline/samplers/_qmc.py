@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ridgeline._warnings import warn_at_user_line
 from ridgeline.distributions import BaseDistribution, distribution_to_json, json_to_distribution
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers._base import BaseSampler
-from ridgeline.samplers._grid import warn_at_user_line
 from ridgeline.samplers._random import RandomSampler, check_seed
 from ridgeline.search_space._transform import SearchSpaceTransform
 from ridgeline.trial._frozen import FrozenTrial

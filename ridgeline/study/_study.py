@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ridgeline.distributions import BaseDistribution
 from ridgeline.exceptions import RidgelineError
+from ridgeline.samplers._base import BaseSampler
 from ridgeline.storages._base import BaseStorage
 from ridgeline.storages._factory import get_storage
 from ridgeline.study._best import best_trial_of, pareto_front_of
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ridgeline.pruners._base import BasePruner
-    from ridgeline.samplers._base import BaseSampler
 
 __all__ = ["ObjectiveFuncType", "Study"]
 
@@ -186,7 +186,9 @@ class Study:
         if trial_id is None:
             trial_id = self._storage.create_new_trial(self._study_id)
         record = self._storage.get_trial(trial_id)
-        self.sampler.before_trial(self, record)
+        if type(self.sampler).before_trial is not BaseSampler.before_trial:
+            self.sampler.before_trial(self, record)
+            record = self._storage.get_trial(trial_id)  # see what before_trial recorded
         trial = Trial(self, trial_id, record)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, dist)

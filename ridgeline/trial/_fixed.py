@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import datetime
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ridgeline._warnings import warn_at_user_line
 from ridgeline.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -66,10 +66,8 @@ class FixedTrial:
         value = self._params[name]
         internal = distribution.to_internal_repr(value)
         if not distribution.contains(internal):
-            warnings.warn(
-                f"The value {value!r} of parameter {name!r} lies outside {distribution!r}.",
-                UserWarning,
-                stacklevel=3,
+            warn_at_user_line(
+                f"The value {value!r} of parameter {name!r} lies outside {distribution!r}."
             )
         self._suggested[name] = value
         self._distributions[name] = distribution

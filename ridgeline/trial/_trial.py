@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime
 import numbers
-import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ridgeline._warnings import warn_at_user_line
 from ridgeline.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -156,11 +156,9 @@ class Trial:
             value = self._fixed_params[name]
             internal = distribution.to_internal_repr(value)
             if not distribution.contains(internal):
-                warnings.warn(
+                warn_at_user_line(
                     f"The fixed value {value!r} of parameter {name!r} lies outside "
-                    f"{distribution!r}; it is used as given.",
-                    UserWarning,
-                    stacklevel=3,
+                    f"{distribution!r}; it is used as given."
                 )
         elif distribution.single():
             internal = _single_internal(distribution)
@@ -170,17 +168,16 @@ class Trial:
             assert self._relative_search_space is not None
             assert self._relative_params is not None
             relative_dist = self._relative_search_space.get(name)
-            if name in self._relative_params and relative_dist is not None:
-                check_distribution_compatibility(relative_dist, distribution)
-                value = self._relative_params[name]
-                internal = distribution.to_internal_repr(value)
-                if not distribution.contains(internal):
-                    raise TrialUsageError(
-                        f"The sampler proposed {value!r} for parameter {name!r}, outside "
-                        f"{distribution!r}. The sampler's relative search space disagrees "
-                        "with the objective's suggest call."
-                    )
-            else:
+            internal = None
+            # A relative value is used only when the objective asks for exactly the
+            # distribution the sampler modelled and the value fits it; spaces may change
+            # between trials (other bounds, choices that depend on earlier parameters), and
+            # then the parameter is sampled on its own.
+            if name in self._relative_params and relative_dist == distribution:
+                candidate = distribution.to_internal_repr(self._relative_params[name])
+                if distribution.contains(candidate):
+                    internal = candidate
+            if internal is None:
                 value = self.study.sampler.sample_independent(
                     self.study, self._frozen(), name, distribution
                 )
@@ -224,11 +221,9 @@ class Trial:
         if step < 0:
             raise TrialUsageError(f"`step` of trial.report must be >= 0; got {step!r}.")
         if step in self._intermediate_values:
-            warnings.warn(
+            warn_at_user_line(
                 f"Trial {self._number} already reported a value at step {step}; the new value "
-                f"{value!r} is ignored.",
-                UserWarning,
-                stacklevel=2,
+                f"{value!r} is ignored."
             )
             return
         value = float(value)

@@ -223,20 +223,10 @@ def dynamic_objective(trial: Trial) -> float:
     return len(c) + trial.suggest_int("width", 1, high)
 
 
-# Samplers with a relative search space propose a value for the distribution they saw first.
-# When the objective then suggests the parameter with other choices or bounds, Trial raises
-# instead of falling back to ``sample_independent`` (as Optuna's Trial does for a value outside
-# the new bounds). Strict: these start passing, and must be un-marked, once Trial falls back.
-RELATIVE = {"qmc-sobol", "qmc-halton", "partial-fixed-qmc"}
-
-
-def test_dynamic_choices_across_trials(factory: Factory, request: pytest.FixtureRequest) -> None:
-    if request.node.callspec.params["factory"] in RELATIVE:
-        request.applymarker(pytest.mark.xfail(
-            reason="Trial._suggest raises when the relative distribution differs from the "
-                   "suggested one; it should sample the parameter independently",
-            raises=ValueError, strict=True,
-        ))
+# Samplers with a relative search space propose a value for the distribution they saw first;
+# when the objective suggests the parameter with other choices or bounds, Trial samples it
+# independently instead.
+def test_dynamic_choices_across_trials(factory: Factory) -> None:
     specs = [Spec("dyn", CategoricalDistribution(["a", "b"])), Spec("width", IntDistribution(1, 2))]
     study = ridgeline.create_study(sampler=factory(2, specs))
     study.optimize(dynamic_objective, n_trials=10)
