@@ -74,20 +74,20 @@ def build_trials(rows: Iterable[_sql.TrialRow], children: Iterable[Any]) -> list
     for p in parts.values():
         row = p["row"]
         values = p["values"]
+        # The dicts are fresh and owned by the record from here on: no copies needed.
         out.append(
-            FrozenTrial(
-                number=row.number,
-                state=TrialState[row.state],
-                value=None,
-                values=[values[i] for i in sorted(values)] if values else None,
-                datetime_start=row.datetime_start,
-                datetime_complete=row.datetime_complete,
-                params=p["params"],
-                distributions=p["distributions"],
-                user_attrs=p["user"],
-                system_attrs=p["system"],
-                intermediate_values=p["intermediate"],
-                trial_id=row.trial_id,
+            FrozenTrial._make(
+                row.number,
+                TrialState[row.state],
+                tuple(values[i] for i in sorted(values)) if values else None,
+                row.datetime_start,
+                row.datetime_complete,
+                p["params"],
+                p["distributions"],
+                p["user"],
+                p["system"],
+                p["intermediate"],
+                row.trial_id,
             )
         )
     return out
