@@ -31,6 +31,9 @@ T = TypeVar("T")
 
 # Execution option that makes the SQLite "begin" hook take the write lock up front.
 _WRITE_OPTION = "ridgeline_write"
+# Execution option that makes the SQLite "begin" hook emit nothing: each statement then commits
+# on its own (the driver's isolation_level is None).
+_AUTOCOMMIT_OPTION = "ridgeline_autocommit"
 
 # SQLite waits this long inside the driver for a lock before reporting "database is locked".
 # Our own retries (jittered exponential backoff) come on top, for up to _RETRY_DEADLINE_S in
@@ -188,6 +191,7 @@ class Database:
         write: bool,
         what: str,
         snapshot: bool = False,
+        single_statement: bool = False,
         pass_integrity_errors: bool = False,
     ) -> T:
         """Run ``fn(connection)`` inside one transaction and commit it.
@@ -200,6 +204,9 @@ class Database:
             what: What the call does, for error messages ("create a trial").
             snapshot: Read everything from one snapshot (REPEATABLE READ on PostgreSQL; a
                 SQLite transaction always is one).
+            single_statement: ``fn`` runs one statement that is atomic by itself (or, when it
+                runs more, only reads after it): run it in autocommit mode, which saves the
+                BEGIN and COMMIT round trips.
             pass_integrity_errors: Let ``IntegrityError`` through untranslated, for callers that
                 turn a constraint violation into a specific error.
 
@@ -215,7 +222,11 @@ class Database:
             committing = False
             try:
                 with self._memory_lock or contextlib.nullcontext(), self.engine.connect() as conn:
-                    if write:
+                    if single_statement and self.dialect == "sqlite":
+                        conn.execution_options(**{_AUTOCOMMIT_OPTION: True})
+                    elif single_statement and self.dialect != "sqlite":
+                        conn.execution_options(isolation_level="AUTOCOMMIT")
+                    elif write:
                         conn.execution_options(**{_WRITE_OPTION: True})
                     elif snapshot and self.dialect == "postgresql":
                         conn.execution_options(isolation_level="REPEATABLE READ")
@@ -293,7 +304,10 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
-    if conn.get_execution_options().get(_WRITE_OPTION):
+    options = conn.get_execution_options()
+    if options.get(_AUTOCOMMIT_OPTION):
+        return
+    if options.get(_WRITE_OPTION):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")

@@ -411,6 +411,61 @@ def upsert_trial_attr(
     )
 
 
+_GUARDED = {
+    # kind: (table, conflict keys, columns updated on conflict)
+    "param": (params_t, ("trial_id", "param_name"), ("param_value", "distribution_json")),
+    "intermediate": (intermediate_t, ("trial_id", "step"), ("value", "value_type")),
+    "user_attr": (trial_user_attrs, ("trial_id", "key"), ("value_json",)),
+    "system_attr": (trial_system_attrs, ("trial_id", "key"), ("value_json",)),
+}
+_guarded: dict[tuple[str, str], Any] = {}
+
+
+def supports_guarded_upsert(dialect: str) -> bool:
+    return dialect in ("sqlite", "postgresql")
+
+
+def guarded_upsert(conn: Connection, kind: str, trial_id: int, row: dict[str, Any]) -> bool:
+    """Write one child row of a trial only if the trial is unfinished, in one statement.
+
+    ``INSERT ... SELECT ... FROM trials WHERE trial_id = :id AND state IN (unfinished)
+    [FOR UPDATE] ON CONFLICT DO UPDATE``: the state check, the row lock (on PostgreSQL, so a
+    concurrent finish waits or wins) and the write are one atomic statement, so it needs no
+    explicit transaction. Returns False (nothing written) if the trial is missing or finished.
+    Only for dialects where :func:`supports_guarded_upsert`.
+    """
+    dialect = conn.dialect.name
+    stmt = _guarded.get((dialect, kind))
+    if stmt is None:
+        # rowcount of an INSERT is only kept when asked for.
+        stmt = _make_guarded(dialect, kind, tuple(row)).execution_options(preserve_rowcount=True)
+        _guarded[(dialect, kind)] = stmt
+    params = {f"g_{k}": v for k, v in row.items()}
+    params["b_tid"] = trial_id
+    return bool(conn.execute(stmt, params).rowcount == 1)
+
+
+def _make_guarded(dialect: str, kind: str, columns: tuple[str, ...]) -> Any:
+    table, keys, updates = _GUARDED[kind]
+    source = select(
+        trials.c.trial_id, *(bindparam(f"g_{c}", type_=table.c[c].type) for c in columns)
+    ).where(trials.c.trial_id == bindparam("b_tid"), trials.c.state.in_(["RUNNING", "WAITING"]))
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        source = source.with_for_update()
+        pg = pg_insert(table).from_select(["trial_id", *columns], source)
+        return pg.on_conflict_do_update(
+            index_elements=list(keys), set_={c: pg.excluded[c] for c in updates}
+        )
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    lite = sqlite_insert(table).from_select(["trial_id", *columns], source)
+    return lite.on_conflict_do_update(
+        index_elements=list(keys), set_={c: lite.excluded[c] for c in updates}
+    )
+
+
 # ---------------------------------------------------------------------- trials: reads
 def _children_query(trial_filter: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
     """One query for every child row (params, values, ...) of the selected trials.

@@ -233,6 +233,32 @@ class RDBStorage(BaseStorage):
                 f"Trial {number} is already {state}; finished trials cannot change."
             )
 
+    def _write_to_unfinished(
+        self, trial_id: int, kind: str, row: dict[str, Any], what: str, fallback: Any
+    ) -> None:
+        """Write one child row of a running (or waiting) trial; refuse finished trials.
+
+        Where the dialect allows, one autocommitted statement checks the state and writes
+        (one round trip instead of four); elsewhere ``fallback(conn)`` runs in a transaction.
+        """
+        sql = self._sql
+        if not sql.supports_guarded_upsert(self._db.dialect):
+
+            def locked(conn: Connection) -> None:
+                self._lock_unfinished(conn, trial_id)
+                fallback(conn)
+
+            self._write(locked, what)
+            return
+
+        def work(conn: Connection) -> None:
+            if not sql.guarded_upsert(conn, kind, trial_id, row):
+                self._lock_unfinished(conn, trial_id)  # Says why: absent or finished.
+                # Unreachable in practice: a trial cannot become unfinished again.
+                raise UpdateFinishedTrialError(f"Trial {trial_id} changed state during a write.")
+
+        self._db.run(work, write=True, what=what, single_statement=True)
+
     # ------------------------------------------------------------------ studies
     def create_new_study(
         self, directions: Sequence[StudyDirection], study_name: str | None = None
@@ -456,9 +482,16 @@ class RDBStorage(BaseStorage):
     ) -> None:
         rows = _param_rows(params)
 
+        def fallback(conn: Connection) -> None:
+            self._sql.upsert_params(conn, trial_id, [dict(r) for r in rows])
+
+        if len(rows) == 1:
+            self._write_to_unfinished(trial_id, "param", rows[0], "set a parameter", fallback)
+            return
+
         def work(conn: Connection) -> None:
             self._lock_unfinished(conn, trial_id)
-            self._sql.upsert_params(conn, trial_id, [dict(r) for r in rows])
+            fallback(conn)
 
         self._write(work, "set trial parameters")
 
@@ -507,20 +540,22 @@ class RDBStorage(BaseStorage):
     ) -> None:
         rows = _encode_floats([(int(step), intermediate_value)], "step")
 
-        def work(conn: Connection) -> None:
-            self._lock_unfinished(conn, trial_id)
+        def fallback(conn: Connection) -> None:
             self._sql.upsert_intermediate_values(conn, trial_id, [dict(r) for r in rows])
 
-        self._write(work, "report an intermediate value")
+        self._write_to_unfinished(
+            trial_id, "intermediate", rows[0], "report an intermediate value", fallback
+        )
 
     def _set_trial_attr(self, trial_id: int, key: str, value: Any, system: bool) -> None:
         text = _to_json("trial attribute", key, value)
 
-        def work(conn: Connection) -> None:
-            self._lock_unfinished(conn, trial_id)
+        def fallback(conn: Connection) -> None:
             self._sql.upsert_trial_attr(conn, trial_id, [(key, text)], system)
 
-        self._write(work, "set a trial attribute")
+        kind = "system_attr" if system else "user_attr"
+        row = {"key": key, "value_json": text}
+        self._write_to_unfinished(trial_id, kind, row, "set a trial attribute", fallback)
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         self._set_trial_attr(trial_id, key, value, system=False)
