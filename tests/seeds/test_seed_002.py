@@ -1,0 +1,501 @@
+# ruff: noqa: E402, I001, UP006, UP035
+"""Seed 002 ("hyperparameter-optimization" skill), code blocks run with ridgeline.
+
+Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
+``/work/shared/seeds/002_5ef338a01e9a23e9.txt`` (``import optuna`` became
+``import ridgeline as optuna``). ``create_model``, ``create_optimizer``, ``get_dataloaders``,
+``train_one_epoch`` and ``evaluate`` are the real training helpers of :mod:`_training`.
+
+Covered: "Parameter Types and Ranges" (``create_search_space``), "Search Space Best
+Practices" (with ``trial`` bound to ``study.ask()``), the ``objective`` of "Basic Study
+Setup", "Distributed Optimization" (two OS processes on one SQLite file, and on PostgreSQL,
+by binding the seed's ``storage`` variable), "Custom Analysis", "Compute Budget Planning",
+"Early Stopping Integration".
+
+Skipped, with the missing feature: the rest of "Basic Study Setup" (its ``create_study``
+needs ``TPESampler`` and ``HyperbandPruner``, imported at the top of the block); "Multi-Objective
+Optimization" (``NSGAIISampler``; it also counts PyTorch parameters); "Ray Tune Integration"
+and "Population Based Training" (Ray Tune); "Optuna Visualization" (``optuna.importance``,
+``optuna.visualization``); "Reproducible HPO" (``TPESampler``; PyTorch).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from _training import (
+    create_model,
+    create_optimizer,
+    evaluate,
+    get_dataloaders,
+    train_one_epoch,
+    _fit,
+)
+
+import ridgeline as optuna
+
+TrialState = optuna.trial.TrialState
+SEEDS_DIR = Path(__file__).resolve().parent
+
+
+# --------------------------------------------------------------------------- seed blocks
+# "### Parameter Types and Ranges"
+# fmt: off
+import ridgeline as optuna
+from typing import Dict, Any
+
+def create_search_space(trial: optuna.Trial) -> Dict[str, Any]:
+    """Well-designed search space with appropriate ranges."""
+
+    config = {}
+
+    # Learning rate: log-uniform is almost always correct
+    config["learning_rate"] = trial.suggest_float("lr", 1e-5, 1e-2, log=True)
+
+    # Batch size: powers of 2, categorical
+    config["batch_size"] = trial.suggest_categorical("batch_size", [16, 32, 64, 128, 256])
+
+    # Weight decay: log-uniform, include 0 option
+    use_weight_decay = trial.suggest_categorical("use_weight_decay", [True, False])
+    if use_weight_decay:
+        config["weight_decay"] = trial.suggest_float("weight_decay", 1e-6, 1e-2, log=True)
+    else:
+        config["weight_decay"] = 0.0
+
+    # Dropout: uniform between 0 and 0.5
+    config["dropout"] = trial.suggest_float("dropout", 0.0, 0.5)
+
+    # Hidden dimensions: discrete steps
+    config["hidden_dim"] = trial.suggest_int("hidden_dim", 64, 512, step=64)
+
+    # Number of layers: small integer range
+    config["n_layers"] = trial.suggest_int("n_layers", 2, 6)
+
+    # Activation: categorical
+    config["activation"] = trial.suggest_categorical(
+        "activation", ["relu", "gelu", "silu", "tanh"]
+    )
+
+    # Optimizer-specific parameters
+    config["optimizer"] = trial.suggest_categorical("optimizer", ["adam", "adamw", "sgd"])
+
+    if config["optimizer"] in ["adam", "adamw"]:
+        config["beta1"] = trial.suggest_float("beta1", 0.85, 0.95)
+        config["beta2"] = trial.suggest_float("beta2", 0.99, 0.999)
+    elif config["optimizer"] == "sgd":
+        config["momentum"] = trial.suggest_float("momentum", 0.8, 0.99)
+        config["nesterov"] = trial.suggest_categorical("nesterov", [True, False])
+
+    # Scheduler
+    config["scheduler"] = trial.suggest_categorical(
+        "scheduler", ["cosine", "linear", "constant", "warmup_cosine"]
+    )
+
+    if config["scheduler"] == "warmup_cosine":
+        config["warmup_ratio"] = trial.suggest_float("warmup_ratio", 0.01, 0.1)
+
+    return config
+# fmt: on
+
+
+# "### Basic Study Setup": the objective only (the block's create_study needs TPESampler
+# and HyperbandPruner).
+# fmt: off
+def objective(trial: optuna.Trial) -> float:
+    """Objective function with pruning support."""
+
+    config = create_search_space(trial)
+
+    # Create model and training components
+    model = create_model(config)
+    optimizer = create_optimizer(model, config)
+    train_loader, val_loader = get_dataloaders(config["batch_size"])
+
+    # Training loop with pruning
+    for epoch in range(100):
+        train_one_epoch(model, train_loader, optimizer)
+        val_metric = evaluate(model, val_loader)
+
+        # Report intermediate value
+        trial.report(val_metric, epoch)
+
+        # Check if trial should be pruned
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+
+    return val_metric
+# fmt: on
+
+
+# "### Custom Analysis"
+# fmt: off
+def analyze_hyperparameter_sensitivity(study: optuna.Study):
+    """Analyze how sensitive performance is to each hyperparameter."""
+
+    df = study.trials_dataframe()
+
+    # Filter completed trials
+    df = df[df['state'] == 'COMPLETE']
+
+    sensitivities = {}
+
+    for param_col in [c for c in df.columns if c.startswith('params_')]:
+        param_name = param_col.replace('params_', '')
+        param_values = df[param_col]
+
+        if param_values.dtype in ['float64', 'int64']:
+            # Correlation for numeric parameters
+            correlation = param_values.corr(df['value'])
+            sensitivities[param_name] = abs(correlation)
+        else:
+            # For categorical, compute variance of means
+            group_means = df.groupby(param_col)['value'].mean()
+            sensitivities[param_name] = group_means.std()
+
+    # Sort by sensitivity
+    sorted_sens = sorted(sensitivities.items(), key=lambda x: -x[1])
+
+    print("Hyperparameter Sensitivity:")
+    for param, sens in sorted_sens:
+        print(f"  {param}: {sens:.4f}")
+
+    return sensitivities
+# fmt: on
+
+
+# "### Compute Budget Planning"
+# fmt: off
+def plan_optimization(
+    gpu_hours_budget: float,
+    single_trial_hours: float,
+    search_space_size: int,
+) -> Dict[str, Any]:
+    """Plan optimization strategy given budget."""
+
+    max_trials = int(gpu_hours_budget / single_trial_hours)
+
+    if max_trials < 20:
+        strategy = "random"
+        recommendation = "Limited budget: Use random search on most important params"
+    elif max_trials < 50:
+        strategy = "tpe"
+        recommendation = "Use TPE with aggressive pruning"
+    elif max_trials < 200:
+        strategy = "tpe_multivariate"
+        recommendation = "Use TPE with parameter interactions"
+    else:
+        strategy = "hyperband"
+        recommendation = "Large budget: Use Hyperband with full exploration"
+
+    return {
+        "max_trials": max_trials,
+        "strategy": strategy,
+        "recommendation": recommendation,
+        "estimated_hours": max_trials * single_trial_hours,
+    }
+# fmt: on
+
+
+# "### Early Stopping Integration"
+# fmt: off
+def objective_with_early_stopping(trial: optuna.Trial) -> float:
+    """Objective with patience-based early stopping."""
+
+    config = create_search_space(trial)
+    model = create_model(config)
+
+    best_val = float('-inf')
+    patience = 10
+    no_improve = 0
+
+    for epoch in range(100):
+        train_one_epoch(model)
+        val_metric = evaluate(model)
+
+        # Report to Optuna
+        trial.report(val_metric, epoch)
+
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+
+        # Patience-based early stopping
+        if val_metric > best_val:
+            best_val = val_metric
+            no_improve = 0
+        else:
+            no_improve += 1
+
+        if no_improve >= patience:
+            break
+
+    return best_val
+# fmt: on
+
+
+# "### Distributed Optimization", run by each worker process. The seed's
+# ``storage = "mysql://..."`` line is bound to the test's database when the script is written.
+_WORKER_SOURCE = """\
+import os
+import sys
+
+sys.path.insert(0, os.environ["SEEDS_DIR"])
+from test_seed_002 import objective  # the seed's objective, from "Basic Study Setup"
+
+# fmt: off
+# Worker 1, 2, 3, ... all run the same code
+import ridgeline as optuna
+
+storage = "mysql://user:pass@host/db"  # Shared storage
+
+study = optuna.create_study(
+    study_name="distributed_study",
+    storage=storage,
+    load_if_exists=True,
+)
+
+# Each worker optimizes independently, sharing results via storage
+study.optimize(objective, n_trials=100)
+# fmt: on
+"""
+_SEED_STORAGE_LINE = 'storage = "mysql://user:pass@host/db"  # Shared storage'
+
+
+# --------------------------------------------------------------------------- helpers
+def _check_search_space(params):
+    assert 1e-5 <= params["lr"] <= 1e-2
+    assert params["batch_size"] in [16, 32, 64, 128, 256]
+    assert ("weight_decay" in params) == params["use_weight_decay"]
+    assert 0.0 <= params["dropout"] <= 0.5
+    assert params["hidden_dim"] in range(64, 513, 64)
+    assert 2 <= params["n_layers"] <= 6
+    assert params["activation"] in ["relu", "gelu", "silu", "tanh"]
+    adam = params["optimizer"] in ["adam", "adamw"]
+    assert ("beta1" in params) == ("beta2" in params) == adam
+    assert ("momentum" in params) == ("nesterov" in params) == (params["optimizer"] == "sgd")
+    assert ("warmup_ratio" in params) == (params["scheduler"] == "warmup_cosine")
+
+
+def _sensitivity_study():
+    """A study over the seed's search space with COMPLETE and PRUNED trials (short runs)."""
+
+    def short_objective(trial):
+        config = create_search_space(trial)
+        model = create_model(config)
+        optimizer = create_optimizer(model, {**config, "epochs": 12})
+        train_loader, val_loader = get_dataloaders(config["batch_size"])
+        for epoch in range(12):
+            train_one_epoch(model, train_loader, optimizer)
+            val_metric = evaluate(model, val_loader)
+            trial.report(val_metric, epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return val_metric
+
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.RandomSampler(seed=7),
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=4),
+    )
+    study.optimize(short_objective, n_trials=48)
+    return study
+
+
+# --------------------------------------------------------------------------- tests
+def test_create_search_space_conditional_params():
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    configs = []
+    for _ in range(40):
+        trial = study.ask()
+        configs.append(create_search_space(trial))
+        study.tell(trial, 0.0)
+
+    for trial, config in zip(study.trials, configs, strict=True):
+        params = trial.params
+        _check_search_space(params)
+        assert config["learning_rate"] == params["lr"]
+        assert config["weight_decay"] == (
+            params["weight_decay"] if params["use_weight_decay"] else 0.0
+        )
+        if config["optimizer"] == "sgd":
+            assert "beta1" not in config and config["momentum"] == params["momentum"]
+    optimizers = {t.params["optimizer"] for t in study.trials}
+    schedulers = {t.params["scheduler"] for t in study.trials}
+    assert optimizers == {"adam", "adamw", "sgd"}
+    assert "warmup_cosine" in schedulers
+
+
+def test_search_space_best_practices_block():
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
+    for _ in range(20):
+        trial = study.ask()
+        # fmt: off
+        # DO: Use log-uniform for learning rate and weight decay
+        lr = trial.suggest_float("lr", 1e-5, 1e-2, log=True)
+
+        # DON'T: Use linear scale for values spanning orders of magnitude
+        # lr = trial.suggest_float("lr", 0.00001, 0.01)  # Bad!
+
+        # DO: Use categorical for discrete choices
+        batch_size = trial.suggest_categorical("batch_size", [32, 64, 128])
+
+        # DON'T: Use int with step=1 for powers of 2
+        # batch_size = trial.suggest_int("batch_size", 32, 128)  # Tries 33, 34, etc.
+
+        # DO: Define conditional parameters
+        use_dropout = trial.suggest_categorical("use_dropout", [True, False])
+        if use_dropout:
+            dropout = trial.suggest_float("dropout", 0.1, 0.5)
+
+        # DO: Constrain dependent parameters
+        n_heads = trial.suggest_categorical("n_heads", [4, 8, 16])
+        # Hidden dim must be divisible by n_heads
+        hidden_dim = trial.suggest_categorical(
+            "hidden_dim",
+            [d for d in [256, 512, 768, 1024] if d % n_heads == 0]
+        )
+        # fmt: on
+        model = _fit(
+            {
+                "learning_rate": lr,
+                "batch_size": batch_size,
+                "dropout": dropout if use_dropout else 0.0,
+                "hidden_dim": hidden_dim,
+            },
+            steps=5,
+        )
+        study.tell(trial, evaluate(model))
+
+    assert len(study.trials) == 20
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    for t in study.trials:
+        p = t.params
+        assert ("dropout" in p) == p["use_dropout"]
+        assert p["hidden_dim"] % p["n_heads"] == 0
+        assert p["batch_size"] in [32, 64, 128] and 1e-5 <= p["lr"] <= 1e-2
+    assert {t.params["use_dropout"] for t in study.trials} == {True, False}
+
+
+def test_basic_study_objective_with_median_pruner():
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.RandomSampler(seed=42),
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=10),
+    )
+    study.optimize(objective, n_trials=20, timeout=3600)
+
+    trials = study.trials
+    assert len(trials) == 20
+    complete = [t for t in trials if t.state == TrialState.COMPLETE]
+    pruned = [t for t in trials if t.state == TrialState.PRUNED]
+    assert len(complete) + len(pruned) == 20
+    assert pruned and all(10 <= t.last_step < 99 for t in pruned)
+    for t in complete:
+        assert sorted(t.intermediate_values) == list(range(100))
+        assert t.value == t.intermediate_values[99]
+    for t in trials:
+        _check_search_space(t.params)
+    assert study.best_trial.number in {t.number for t in complete}
+    assert study.best_value == max(t.value for t in complete) > 0.5
+
+
+def test_custom_analysis_reads_the_trials_dataframe(capsys):
+    study = _sensitivity_study()
+    df = study.trials_dataframe()
+    states = set(df["state"])
+    assert states <= {"COMPLETE", "PRUNED"} and "PRUNED" in states
+    assert df["value"].dtype == "float64"
+    assert df["params_lr"].dtype == "float64"
+    assert df["params_hidden_dim"].dtype == "int64"
+    assert df["params_n_layers"].dtype == "int64"
+    assert df["params_momentum"].dtype == "float64"  # conditional: NaN where absent
+    assert df["params_momentum"].isna().sum() == sum(
+        "momentum" not in t.params for t in study.trials
+    )
+
+    sensitivities = analyze_hyperparameter_sensitivity(study)
+
+    param_names = {c.replace("params_", "") for c in df.columns if c.startswith("params_")}
+    assert set(sensitivities) == param_names
+    for name in ("lr", "dropout", "hidden_dim", "n_layers"):
+        assert 0.0 <= sensitivities[name] <= 1.0  # |Pearson correlation| with the value
+    out = capsys.readouterr().out
+    assert out.startswith("Hyperparameter Sensitivity:")
+    assert out.count("\n  ") == len(param_names)
+
+
+def test_plan_optimization_budgets():
+    plans = [plan_optimization(b, 1.0, 10) for b in (10, 30, 100, 500)]
+    assert [p["strategy"] for p in plans] == ["random", "tpe", "tpe_multivariate", "hyperband"]
+    assert [p["max_trials"] for p in plans] == [10, 30, 100, 500]
+    assert plan_optimization(7.5, 0.5, 3)["estimated_hours"] == 7.5
+
+
+def test_objective_with_early_stopping():
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.RandomSampler(seed=3),
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=10),
+    )
+    study.optimize(objective_with_early_stopping, n_trials=14)
+
+    assert len(study.trials) == 14
+    complete = [t for t in study.trials if t.state == TrialState.COMPLETE]
+    assert len(complete) >= 5
+    for t in complete:
+        assert t.value == max(t.intermediate_values.values())  # returns best_val
+        assert len(t.intermediate_values) <= 100
+    stopped_early = [t for t in complete if len(t.intermediate_values) < 100]
+    assert stopped_early, "patience=10 should end some runs before epoch 100"
+    for t in stopped_early:
+        values = [t.intermediate_values[s] for s in sorted(t.intermediate_values)]
+        assert max(values[-10:]) <= max(values[:-10])  # no improvement in the last 10 epochs
+
+
+def _run_workers(storage_url, tmp_path, n_workers=2):
+    assert _SEED_STORAGE_LINE in _WORKER_SOURCE
+    script = tmp_path / "worker.py"
+    script.write_text(
+        _WORKER_SOURCE.replace(
+            _SEED_STORAGE_LINE, 'storage = os.environ["SEED_STORAGE"]  # Shared storage'
+        )
+    )
+    env = {**os.environ, "SEED_STORAGE": storage_url, "SEEDS_DIR": str(SEEDS_DIR)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(script)],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n_workers)
+    ]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err[-3000:]
+        assert "Warning" not in err, err[-3000:]
+
+    study = optuna.load_study(study_name="distributed_study", storage=storage_url)
+    trials = study.trials
+    assert len(trials) == 100 * n_workers
+    assert sorted(t.number for t in trials) == list(range(100 * n_workers))
+    assert len({t._trial_id for t in trials}) == 100 * n_workers
+    assert all(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
+    assert any(t.state == TrialState.PRUNED for t in trials)  # the default MedianPruner
+    assert study.direction == optuna.study.StudyDirection.MINIMIZE  # the seed gives none
+    return study
+
+
+@pytest.mark.slow
+def test_distributed_optimization_two_processes_sqlite(tmp_path):
+    _run_workers(f"sqlite:///{tmp_path / 'distributed.db'}", tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_distributed_optimization_two_processes_postgres(tmp_path, postgres_db_url):
+    _run_workers(postgres_db_url, tmp_path)

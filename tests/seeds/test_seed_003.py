@@ -1,0 +1,309 @@
+# ruff: noqa: E402, E501, F401, I001, UP006, UP035
+"""Seed 003 ("Hyperparameter Optimization" instructions), code blocks run with ridgeline.
+
+Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
+``/work/shared/seeds/003_69ab160834101004.txt`` (``import optuna`` became
+``import ridgeline as optuna``). ``create_model``, ``create_optimizer``, ``get_dataloaders``,
+``train_one_epoch`` and ``evaluate`` are the real training helpers of :mod:`_training`.
+
+Covered: "2. Search Space Definition" (``SearchSpace`` and ``create_search_space``), the
+``objective`` of "3. Optuna Study Setup" (run with the block's ``pruner_type="median"``
+pruner, in memory and on SQLite with ``load_if_exists`` and ``show_progress_bar``),
+"8. Budget-Aware Strategies".
+
+Skipped, with the missing feature: the rest of "3. Optuna Study Setup" (its
+``create_study``, used by ``run_optimization``, always builds a ``TPESampler``; the block also
+imports ``HyperbandPruner`` and PyTorch); "4. Multi-Objective Optimization"
+(``NSGAIISampler``); "5. Distributed Optimization" (Ray Tune); "6. Analysis and
+Visualization" (``optuna.importance``, ``optuna.visualization``); "7. Reproducibility Best
+Practices" (``TPESampler``; PyTorch).
+"""
+
+import pytest
+
+from _training import (
+    create_model,
+    create_optimizer,
+    evaluate,
+    get_dataloaders,
+    train_one_epoch,
+)
+
+import ridgeline as optuna
+
+TrialState = optuna.trial.TrialState
+
+
+# --------------------------------------------------------------------------- seed blocks
+# "### 2. Search Space Definition"
+# fmt: off
+import ridgeline as optuna
+from typing import Dict, Any, Callable
+from dataclasses import dataclass
+import numpy as np
+
+@dataclass
+class SearchSpace:
+    """Define hyperparameter search space."""
+
+    @staticmethod
+    def suggest_learning_rate(trial: optuna.Trial) -> float:
+        """Log-uniform learning rate."""
+        return trial.suggest_float("learning_rate", 1e-5, 1e-1, log=True)
+
+    @staticmethod
+    def suggest_batch_size(trial: optuna.Trial) -> int:
+        """Power-of-2 batch sizes."""
+        return trial.suggest_categorical("batch_size", [16, 32, 64, 128, 256])
+
+    @staticmethod
+    def suggest_optimizer(trial: optuna.Trial) -> Dict[str, Any]:
+        """Optimizer with conditional parameters."""
+        optimizer_name = trial.suggest_categorical("optimizer", ["adam", "adamw", "sgd"])
+
+        config = {"name": optimizer_name}
+
+        if optimizer_name in ["adam", "adamw"]:
+            config["betas"] = (
+                trial.suggest_float("beta1", 0.8, 0.99),
+                trial.suggest_float("beta2", 0.9, 0.999)
+            )
+
+        if optimizer_name == "adamw":
+            config["weight_decay"] = trial.suggest_float("weight_decay", 1e-5, 1e-1, log=True)
+
+        if optimizer_name == "sgd":
+            config["momentum"] = trial.suggest_float("momentum", 0.8, 0.99)
+            config["nesterov"] = trial.suggest_categorical("nesterov", [True, False])
+
+        return config
+
+    @staticmethod
+    def suggest_architecture(trial: optuna.Trial) -> Dict[str, Any]:
+        """Neural network architecture parameters."""
+        return {
+            "n_layers": trial.suggest_int("n_layers", 2, 6),
+            "hidden_dim": trial.suggest_categorical("hidden_dim", [128, 256, 512, 1024]),
+            "dropout": trial.suggest_float("dropout", 0.0, 0.5),
+            "activation": trial.suggest_categorical("activation", ["relu", "gelu", "silu"]),
+        }
+
+
+# Complete search space example
+def create_search_space(trial: optuna.Trial) -> Dict[str, Any]:
+    """Full hyperparameter configuration."""
+
+    config = {
+        # Training
+        "learning_rate": trial.suggest_float("lr", 1e-5, 1e-2, log=True),
+        "batch_size": trial.suggest_categorical("batch_size", [32, 64, 128]),
+        "epochs": 100,  # Fixed, use early stopping
+
+        # Optimizer
+        "optimizer": trial.suggest_categorical("optimizer", ["adam", "adamw"]),
+        "weight_decay": trial.suggest_float("weight_decay", 1e-6, 1e-2, log=True),
+
+        # Architecture
+        "hidden_dim": trial.suggest_int("hidden_dim", 64, 512, step=64),
+        "n_layers": trial.suggest_int("n_layers", 2, 5),
+        "dropout": trial.suggest_float("dropout", 0.0, 0.4),
+
+        # Regularization
+        "label_smoothing": trial.suggest_float("label_smoothing", 0.0, 0.2),
+
+        # Scheduler
+        "scheduler": trial.suggest_categorical("scheduler", ["cosine", "linear", "constant"]),
+        "warmup_ratio": trial.suggest_float("warmup_ratio", 0.0, 0.1),
+    }
+
+    return config
+# fmt: on
+
+
+# "### 3. Optuna Study Setup": the objective only (the block's create_study needs TPESampler).
+# fmt: off
+def objective(trial: optuna.Trial) -> float:
+    """Objective function with pruning support."""
+
+    # Get hyperparameters
+    config = create_search_space(trial)
+
+    # Create model and train
+    model = create_model(config)
+    optimizer = create_optimizer(model, config)
+    train_loader, val_loader = get_dataloaders(config["batch_size"])
+
+    for epoch in range(config["epochs"]):
+        train_one_epoch(model, train_loader, optimizer)
+        val_metric = evaluate(model, val_loader)
+
+        # Report intermediate value for pruning
+        trial.report(val_metric, epoch)
+
+        # Check if trial should be pruned
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+
+    return val_metric
+# fmt: on
+
+
+# "### 8. Budget-Aware Strategies"
+# fmt: off
+def budget_aware_search(total_gpu_hours: float, single_trial_hours: float):
+    """Plan search given compute budget."""
+
+    max_trials = int(total_gpu_hours / single_trial_hours)
+
+    print(f"Budget: {total_gpu_hours} GPU-hours")
+    print(f"Estimated trials: {max_trials}")
+
+    # Recommendations based on budget
+    if max_trials < 20:
+        strategy = "random_search"
+        recommendation = "Limited budget: Use random search, focus on most important hyperparameters"
+    elif max_trials < 100:
+        strategy = "bayesian"
+        recommendation = "Medium budget: Use Bayesian optimization (TPE)"
+    else:
+        strategy = "hyperband"
+        recommendation = "Large budget: Use Hyperband/ASHA with early stopping"
+
+    print(f"Recommended strategy: {strategy}")
+    print(f"Recommendation: {recommendation}")
+
+    return {
+        "max_trials": max_trials,
+        "strategy": strategy,
+        "recommendation": recommendation
+    }
+# fmt: on
+
+
+# --------------------------------------------------------------------------- helpers
+def _median_pruner():
+    """The pruner of the block's ``create_study(..., pruner_type="median")``."""
+    return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=10, interval_steps=1)
+
+
+def _check_config(params):
+    assert 1e-5 <= params["lr"] <= 1e-2
+    assert params["batch_size"] in [32, 64, 128]
+    assert params["optimizer"] in ["adam", "adamw"]
+    assert 1e-6 <= params["weight_decay"] <= 1e-2
+    assert params["hidden_dim"] in range(64, 513, 64)
+    assert 2 <= params["n_layers"] <= 5
+    assert 0.0 <= params["dropout"] <= 0.4 and 0.0 <= params["label_smoothing"] <= 0.2
+    assert params["scheduler"] in ["cosine", "linear", "constant"]
+    assert 0.0 <= params["warmup_ratio"] <= 0.1
+
+
+def _check_objective_study(study, n_trials, *, sequential=True):
+    trials = study.trials
+    assert len(trials) == n_trials
+    complete = [t for t in trials if t.state == TrialState.COMPLETE]
+    pruned = [t for t in trials if t.state == TrialState.PRUNED]
+    assert len(complete) + len(pruned) == n_trials
+    if sequential:
+        assert all(t.state == TrialState.COMPLETE for t in trials[:5])  # n_startup_trials=5
+    assert len(complete) >= 5
+    assert all(10 <= t.last_step < 99 for t in pruned)  # n_warmup_steps=10
+    for t in complete:
+        assert sorted(t.intermediate_values) == list(range(100))  # config["epochs"] == 100
+        assert t.value == t.intermediate_values[99]
+    for t in trials:
+        _check_config(t.params)
+    assert study.best_value == max(t.value for t in complete)
+    return complete, pruned
+
+
+# --------------------------------------------------------------------------- tests
+def test_search_space_suggestions_and_conditions():
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(0))
+    for _ in range(30):
+        trial = study.ask()
+        lr = SearchSpace.suggest_learning_rate(trial)
+        batch_size = SearchSpace.suggest_batch_size(trial)
+        optimizer_config = SearchSpace.suggest_optimizer(trial)
+        architecture = SearchSpace.suggest_architecture(trial)
+
+        name = optimizer_config["name"]
+        assert ("betas" in optimizer_config) == (name in ["adam", "adamw"])
+        assert ("weight_decay" in optimizer_config) == (name == "adamw")
+        assert (
+            ("momentum" in optimizer_config) == ("nesterov" in optimizer_config) == (name == "sgd")
+        )
+        assert 1e-5 <= lr <= 1e-1 and batch_size in [16, 32, 64, 128, 256]
+
+        config = {"learning_rate": lr, "batch_size": batch_size, "optimizer": optimizer_config}
+        config.update(architecture)
+        model = create_model(config)
+        optimizer = create_optimizer(model, config)
+        assert optimizer.name == name
+        for _ in range(5):
+            train_one_epoch(model, optimizer=optimizer)
+        study.tell(trial, evaluate(model))
+
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    names = [t.params["optimizer"] for t in study.trials]
+    assert set(names) == {"adam", "adamw", "sgd"}
+    for t in study.trials:
+        assert ("beta1" in t.params) == (t.params["optimizer"] != "sgd")
+        assert t.params["hidden_dim"] in [128, 256, 512, 1024]
+        assert t.params["activation"] in ["relu", "gelu", "silu"]
+
+
+def test_create_search_space_fixed_and_suggested_entries():
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(1))
+    for _ in range(10):
+        trial = study.ask()
+        config = create_search_space(trial)
+        assert config["epochs"] == 100 and "epochs" not in trial.params
+        assert config["learning_rate"] == trial.params["lr"]
+        study.tell(trial, 0.0)
+    for t in study.trials:
+        _check_config(t.params)
+        assert len(t.params) == 10
+
+
+def test_objective_with_the_median_pruner(capsys):
+    study = optuna.create_study(
+        study_name="my_experiment",
+        direction="maximize",
+        sampler=optuna.samplers.RandomSampler(seed=42),
+        pruner=_median_pruner(),
+        load_if_exists=True,
+    )
+    study.optimize(objective, n_trials=16, timeout=None, n_jobs=2, show_progress_bar=True)
+
+    _complete, pruned = _check_objective_study(study, 16, sequential=False)
+    assert pruned
+    assert "16/16" in capsys.readouterr().err  # the progress bar
+
+
+@pytest.mark.slow
+def test_objective_persisted_in_sqlite_and_resumed(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'optuna.db'}"  # "Persist results"
+    for _ in range(2):
+        study = optuna.create_study(
+            study_name="my_experiment",
+            direction="maximize",
+            sampler=optuna.samplers.RandomSampler(seed=None),
+            pruner=_median_pruner(),
+            storage=storage,
+            load_if_exists=True,
+        )
+        study.optimize(objective, n_trials=4, timeout=None, n_jobs=1, show_progress_bar=False)
+
+    reloaded = optuna.load_study(study_name="my_experiment", storage=storage)
+    _check_objective_study(reloaded, 8)
+    assert reloaded.best_params == study.best_params
+
+
+def test_budget_aware_search(capsys):
+    plans = [budget_aware_search(total, 1.0) for total in (10, 50, 500)]
+    assert [p["strategy"] for p in plans] == ["random_search", "bayesian", "hyperband"]
+    assert [p["max_trials"] for p in plans] == [10, 50, 500]
+    out = capsys.readouterr().out
+    assert "Budget: 10 GPU-hours" in out and "Estimated trials: 500" in out
+    assert out.count("Recommended strategy: ") == 3
