@@ -53,23 +53,22 @@ def build_trials(rows: Iterable[_sql.TrialRow], children: Iterable[Any]) -> list
             "user": {},
             "system": {},
         }
-    for c in children:
-        p = parts.get(c.trial_id)
+    for trial_id, kind, name, num, ntype, text, idx, _ in children:
+        p = parts.get(trial_id)
         if p is None:
             continue  # A trial that committed between our two queries; next refresh has it.
-        kind = c.kind
         if kind == _sql.KIND_PARAM:
-            dist = _distribution(c.text)
-            p["distributions"][c.name] = dist
-            p["params"][c.name] = dist.to_external_repr(c.num)
+            dist = _distribution(text)
+            p["distributions"][name] = dist
+            p["params"][name] = dist.to_external_repr(num)
         elif kind == _sql.KIND_VALUE:
-            p["values"][c.idx] = decode_float(c.num, c.ntype)
+            p["values"][idx] = decode_float(num, ntype)
         elif kind == _sql.KIND_INTERMEDIATE:
-            p["intermediate"][c.idx] = decode_float(c.num, c.ntype)
+            p["intermediate"][idx] = decode_float(num, ntype)
         elif kind == _sql.KIND_USER_ATTR:
-            p["user"][c.name] = json.loads(c.text)
+            p["user"][name] = json.loads(text)
         else:
-            p["system"][c.name] = json.loads(c.text)
+            p["system"][name] = json.loads(text)
     out = []
     for p in parts.values():
         row = p["row"]
