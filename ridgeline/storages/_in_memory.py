@@ -11,6 +11,7 @@ from typing import Any
 from ridgeline.distributions import BaseDistribution
 from ridgeline.exceptions import DuplicatedStudyError, UnknownStudyError, UpdateFinishedTrialError
 from ridgeline.storages._base import BaseStorage, FrozenStudy
+from ridgeline.storages._json import json_copy
 from ridgeline.storages._naming import default_study_name
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
@@ -160,11 +161,11 @@ class InMemoryStorage(BaseStorage):
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
         with self._lock:
-            self._study(study_id).user_attrs[key] = copy.deepcopy(value)
+            self._study(study_id).user_attrs[key] = json_copy("study attribute", key, value)
 
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
         with self._lock:
-            self._study(study_id).system_attrs[key] = copy.deepcopy(value)
+            self._study(study_id).system_attrs[key] = json_copy("study attribute", key, value)
 
     def get_study_id_from_name(self, study_name: str) -> int:
         with self._lock:
@@ -330,13 +331,15 @@ class InMemoryStorage(BaseStorage):
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         with self._lock:
+            stored = json_copy("trial attribute", key, value)
             _, working = self._working(trial_id)
-            working.user_attrs[key] = copy.deepcopy(value)
+            working.user_attrs[key] = stored
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
         with self._lock:
+            stored = json_copy("trial attribute", key, value)
             _, working = self._working(trial_id)
-            working.system_attrs[key] = copy.deepcopy(value)
+            working.system_attrs[key] = stored
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:

@@ -458,8 +458,6 @@ def test_returned_mappings_are_copies(storage: BaseStorage) -> None:
 
 
 def test_attribute_values_must_be_json(storage: BaseStorage, backend: str) -> None:
-    if backend == "inmemory":
-        pytest.xfail("InMemoryStorage stores any object; it does not check JSON (reported).")
     study_id = _study(storage)
     trial_id = storage.create_new_trial(study_id)
     with pytest.raises(TypeError, match=r"'bad'.*JSON"):
