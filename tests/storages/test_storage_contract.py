@@ -385,26 +385,27 @@ FINISHED_WRITES: list[tuple[str, Callable[[BaseStorage, int], Any]]] = [
 ]
 
 
-@pytest.mark.parametrize("finished", [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL])
 @pytest.mark.parametrize(
     "write", [w for _, w in FINISHED_WRITES], ids=[n for n, _ in FINISHED_WRITES]
 )
 def test_finished_trials_are_immutable(
-    make_storage: MakeStorage, finished: TrialState, write: Callable[[BaseStorage, int], Any]
+    make_storage: MakeStorage, write: Callable[[BaseStorage, int], Any]
 ) -> None:
     storage = make_storage()
+    fresh_view = make_storage()  # Another worker's view of the same database.
     study_id = _study(storage)
-    trial_id = _running(storage, study_id)
-    storage.set_trial_intermediate_value(trial_id, 0, 0.5)
-    storage.set_trial_user_attr(trial_id, "u", 1)
-    values = [3.0] if finished == TrialState.COMPLETE else None
-    storage.set_trial_state_values(trial_id, finished, values)
-    before = storage.get_trial(trial_id)
-    with pytest.raises(UpdateFinishedTrialError, match=rf"already {finished.name}"):
-        write(storage, trial_id)
-    # Unchanged, both for this process and for a fresh view of the same database.
-    assert storage.get_trial(trial_id) == before
-    assert make_storage().get_trial(trial_id) == before
+    for finished in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL):
+        trial_id = _running(storage, study_id)
+        storage.set_trial_intermediate_value(trial_id, 0, 0.5)
+        storage.set_trial_user_attr(trial_id, "u", 1)
+        values = [3.0] if finished == TrialState.COMPLETE else None
+        storage.set_trial_state_values(trial_id, finished, values)
+        before = storage.get_trial(trial_id)
+        with pytest.raises(UpdateFinishedTrialError, match=rf"already {finished.name}"):
+            write(storage, trial_id)
+        # Unchanged, both for this process and in the database.
+        assert storage.get_trial(trial_id) == before
+        assert fresh_view.get_trial(trial_id) == before
 
 
 def test_claiming_a_finished_trial_returns_false(storage: BaseStorage) -> None:
@@ -457,7 +458,7 @@ def test_returned_mappings_are_copies(storage: BaseStorage) -> None:
     assert storage.get_trial(trial_id).user_attrs == {"u": [1]}
 
 
-def test_attribute_values_must_be_json(storage: BaseStorage, backend: str) -> None:
+def test_attribute_values_must_be_json(storage: BaseStorage) -> None:
     study_id = _study(storage)
     trial_id = storage.create_new_trial(study_id)
     with pytest.raises(TypeError, match=r"'bad'.*JSON"):

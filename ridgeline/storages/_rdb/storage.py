@@ -20,6 +20,7 @@ from ridgeline.exceptions import (
     UpdateFinishedTrialError,
 )
 from ridgeline.storages._base import BaseStorage, FrozenStudy
+from ridgeline.storages._json import attr_to_json
 from ridgeline.storages._naming import default_study_name
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
@@ -43,10 +44,6 @@ class StorageArgumentError(RidgelineError, ValueError):
     """RDBStorage was given an argument it cannot use."""
 
 
-class AttributeNotSerializableError(RidgelineError, TypeError):
-    """An attribute value cannot be stored because it is not JSON-serialisable."""
-
-
 def _check_positive(name: str, value: Any) -> float | None:
     if value is None:
         return None
@@ -57,21 +54,6 @@ def _check_positive(name: str, value: Any) -> float | None:
     if not math.isfinite(value):
         raise StorageArgumentError(f"`{name}` of RDBStorage must be finite; got {value!r}.")
     return float(value)
-
-
-def _to_json(owner: str, key: Any, value: Any) -> str:
-    if not isinstance(key, str):
-        raise AttributeNotSerializableError(
-            f"`key` of {owner} must be a str; got {key!r} ({type(key).__name__})."
-        )
-    try:
-        return json.dumps(value)
-    except (TypeError, ValueError) as e:
-        raise AttributeNotSerializableError(
-            f"`value` of {owner} {key!r} must be JSON-serialisable; got {value!r} "
-            f"({type(value).__name__}). Store a str, number, bool, None, list or dict (convert "
-            "arrays with .tolist(), objects with str())."
-        ) from e
 
 
 def _encode_floats(items: Sequence[tuple[int, float]], key: str) -> list[dict[str, Any]]:
@@ -89,7 +71,7 @@ def _param_rows(params: dict[str, tuple[float, BaseDistribution]]) -> list[dict[
         {
             "param_name": name,
             "param_value": float(value),
-            "distribution_json": distribution_to_json(dist),
+            "distribution_json": distributionattr_to_json(dist),
         }
         for name, (value, dist) in params.items()
     ]
@@ -310,7 +292,7 @@ class RDBStorage(BaseStorage):
             self._study_directions.pop(study_id, None)
 
     def _set_study_attr(self, study_id: int, key: str, value: Any, system: bool) -> None:
-        text = _to_json("study attribute", key, value)
+        text = attr_to_json("study attribute", key, value)
 
         def work(conn: Connection) -> bool:
             if not self._sql.study_exists(conn, study_id):
@@ -416,9 +398,11 @@ class RDBStorage(BaseStorage):
                 ),
                 "values": _encode_floats(list(enumerate(t._values or ())), "objective"),
                 "intermediate": _encode_floats(list(t._intermediate_values.items()), "step"),
-                "user": [(k, _to_json("trial attribute", k, v)) for k, v in t._user_attrs.items()],
+                "user": [
+                    (k, attr_to_json("trial attribute", k, v)) for k, v in t._user_attrs.items()
+                ],
                 "system": [
-                    (k, _to_json("trial attribute", k, v)) for k, v in t._system_attrs.items()
+                    (k, attr_to_json("trial attribute", k, v)) for k, v in t._system_attrs.items()
                 ],
             }
 
@@ -548,7 +532,7 @@ class RDBStorage(BaseStorage):
         )
 
     def _set_trial_attr(self, trial_id: int, key: str, value: Any, system: bool) -> None:
-        text = _to_json("trial attribute", key, value)
+        text = attr_to_json("trial attribute", key, value)
 
         def fallback(conn: Connection) -> None:
             self._sql.upsert_trial_attr(conn, trial_id, [(key, text)], system)
