@@ -71,7 +71,7 @@ def _param_rows(params: dict[str, tuple[float, BaseDistribution]]) -> list[dict[
         {
             "param_name": name,
             "param_value": float(value),
-            "distribution_json": distributionattr_to_json(dist),
+            "distribution_json": distribution_to_json(dist),
         }
         for name, (value, dist) in params.items()
     ]
