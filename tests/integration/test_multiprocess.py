@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,43 @@ def test_trial_numbers_under_contention(
     trials = storage.get_all_trials(study_id)
     assert [t.number for t in trials] == list(range(n_procs * n_each))
     assert len({t._trial_id for t in trials}) == n_procs * n_each
+
+
+DYING = textwrap.dedent(
+    """
+    import os
+    import sys
+
+    import ridgeline
+    from ridgeline.storages import RDBStorage
+
+    storage = RDBStorage(sys.argv[1], heartbeat_interval=0.1, grace_period=0.5)
+    study = ridgeline.create_study(storage=storage, study_name="dying", load_if_exists=True)
+
+    def objective(trial):
+        trial.suggest_float("x", 0.0, 1.0)
+        os._exit(3)  # The worker dies mid-trial: no tell, no cleanup.
+
+    study.optimize(objective, n_trials=1)
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_dead_workers_trial_fails_after_its_heartbeat_lapses(tmp_path: Path) -> None:
+    from ridgeline.storages import RDBStorage
+
+    url = f"sqlite:///{tmp_path / 'dying.db'}"
+    script = tmp_path / "dying.py"
+    script.write_text(DYING)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    died = subprocess.run([sys.executable, str(script), url], env=env, timeout=60)
+    assert died.returncode == 3
+    storage = RDBStorage(url, heartbeat_interval=0.1, grace_period=0.5)
+    study = ridgeline.load_study(study_name="dying", storage=storage)
+    assert [t.state for t in study.trials] == [TrialState.RUNNING]
+    time.sleep(0.6)
+    study.optimize(lambda trial: trial.suggest_float("x", 0.0, 1.0), n_trials=1)
+    dead, survivor = study.trials
+    assert dead.state == TrialState.FAIL and "heartbeat" in dead.system_attrs["fail_reason"]
+    assert survivor.state == TrialState.COMPLETE
