@@ -571,11 +571,11 @@ def test_stale_trials_fail_once(make_storage: MakeStorage) -> None:
     assert storage.is_heartbeat_enabled() and storage.get_heartbeat_interval() == 0.05
     study_id = _study(storage)
     stale = _running(storage, study_id)
+    storage.record_heartbeat(stale)
+    unbeaten = _running(storage, study_id)  # Its start counts as its first heartbeat.
     alive = _running(storage, study_id)
-    silent = _running(storage, study_id)  # Never sent a heartbeat: not judged.
     done = _running(storage, study_id)
-    for trial_id in (stale, alive, done):
-        storage.record_heartbeat(trial_id)
+    foreign = _running(make_storage(), study_id)  # Started without heartbeats: not judged.
     storage.set_trial_state_values(done, TrialState.COMPLETE, [1.0])
     storage.record_heartbeat(done)  # A late beat of a finished trial is ignored.
     time.sleep(0.3)
@@ -590,14 +590,27 @@ def test_stale_trials_fail_once(make_storage: MakeStorage) -> None:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(i for r in results for i in r) == [stale]  # Exactly one worker failed it.
-    failed = storage.get_trial(stale)
-    assert failed.state == TrialState.FAIL and failed.datetime_complete is not None
-    assert "heartbeat" in failed.system_attrs["fail_reason"]
+    assert sorted(i for r in results for i in r) == [stale, unbeaten]  # Each by one worker.
+    for trial_id in (stale, unbeaten):
+        failed = storage.get_trial(trial_id)
+        assert failed.state == TrialState.FAIL and failed.datetime_complete is not None
+        assert "heartbeat" in failed.system_attrs["fail_reason"]
     assert storage.get_trial(alive).state == TrialState.RUNNING
-    assert storage.get_trial(silent).state == TrialState.RUNNING
+    assert storage.get_trial(foreign).state == TrialState.RUNNING
     assert storage.get_trial(done).state == TrialState.COMPLETE
     assert storage.fail_stale_trials(study_id) == []
+
+
+def test_claimed_trials_are_judged_from_their_start(make_storage: MakeStorage) -> None:
+    storage = make_storage(heartbeat_interval=0.05, grace_period=0.15)
+    study_id = _study(storage)
+    _enqueue(storage, study_id, 1.0)
+    time.sleep(0.3)  # Waiting trials have no heartbeat to lapse.
+    assert storage.fail_stale_trials(study_id) == []
+    claimed = storage.claim_waiting_trial(study_id)
+    assert storage.fail_stale_trials(study_id) == []  # Just started.
+    time.sleep(0.3)
+    assert storage.fail_stale_trials(study_id) == [claimed]
 
 
 def test_default_grace_period_is_two_intervals(make_storage: MakeStorage) -> None:

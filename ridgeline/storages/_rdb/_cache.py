@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ridgeline.distributions import BaseDistribution, json_to_distribution
-from ridgeline.storages._rdb import _sql
+from ridgeline.storages._rdb import _sql_read as _sql
 from ridgeline.storages._rdb.models import decode_float
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState

@@ -108,8 +108,7 @@ def _version_message(masked_url: str, version: str, expected: str) -> str:
         return (
             f"The database at {masked_url!r} has schema version {version!r}, older than "
             f"{expected!r} that this ridgeline needs. Back it up, then upgrade it with "
-            f"`RDBStorage({masked_url!r}, skip_compatibility_check=True).upgrade()` (or the "
-            "`ridgeline storage upgrade` command)."
+            f"`RDBStorage({masked_url!r}, skip_compatibility_check=True).upgrade()`."
         )
     return (
         f"The database at {masked_url!r} has schema version {version!r}, which this "

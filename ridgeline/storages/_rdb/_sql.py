@@ -14,47 +14,38 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    Double,
-    Integer,
-    Row,
-    Select,
-    String,
     Table,
-    Text,
     and_,
     bindparam,
-    cast,
     delete,
     func,
     insert,
-    literal_column,
-    null,
-    or_,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.engine import Connection
 
+from ridgeline.distributions import BaseDistribution, distribution_to_json
+from ridgeline.storages._json import attr_to_json
 from ridgeline.storages._rdb import models
+from ridgeline.trial._frozen import FrozenTrial
 
 __all__ = [
-    "TrialRow",
+    "TrialChildren",
     "all_studies",
     "allocate_number",
     "claim_trial",
-    "count_trials",
     "db_now",
     "delete_study",
-    "fetch_study_trials",
-    "fetch_trial",
+    "guarded_upsert",
     "insert_study",
     "insert_trial",
     "lock_trial",
+    "param_rows",
     "record_heartbeat",
     "stale_trials",
     "study_attrs",
@@ -63,13 +54,14 @@ __all__ = [
     "study_id_from_name",
     "study_name",
     "study_names",
-    "trial_id_from_number",
+    "supports_guarded_upsert",
     "update_trial_state",
     "upsert_intermediate_values",
     "upsert_params",
     "upsert_study_attr",
     "upsert_trial_attr",
     "upsert_values",
+    "value_rows",
 ]
 
 studies: Table = models.StudyModel.__table__  # type: ignore[assignment]
@@ -93,19 +85,65 @@ _TRIAL_CHILDREN = (
     heartbeats,
 )
 
+
 # Kinds of rows in the combined child-row query (see ``_children_query``).
-# How many WAITING trials a claim looks at before racing for them.
-WAITING_BATCH = 8
+# ---------------------------------------------------------------------- row builders
+def value_rows(items: Sequence[tuple[int, float]], key: str) -> list[dict[str, Any]]:
+    """Rows of (``key``, value, value_type) for floats that may be infinite or NaN."""
+    rows = []
+    for index, value in items:
+        number, kind = models.encode_float(float(value))
+        rows.append({key: index, "value": number, "value_type": kind})
+    return rows
 
-KIND_PARAM, KIND_VALUE, KIND_INTERMEDIATE, KIND_USER_ATTR, KIND_SYSTEM_ATTR = 1, 2, 3, 4, 5
+
+def param_rows(params: dict[str, tuple[float, BaseDistribution]]) -> list[dict[str, Any]]:
+    """Rows of trial_params (without trial_id) for ``{name: (internal value, dist)}``."""
+    return [
+        {
+            "param_name": name,
+            "param_value": float(value),
+            "distribution_json": distribution_to_json(dist),
+        }
+        for name, (value, dist) in params.items()
+    ]
 
 
-class TrialRow(NamedTuple):
-    trial_id: int
-    number: int
-    state: str
-    datetime_start: datetime.datetime | None
-    datetime_complete: datetime.datetime | None
+@dataclass(frozen=True)
+class TrialChildren:
+    """The child rows of a template trial, encoded once, insertable many times."""
+
+    params: list[dict[str, Any]]
+    values: list[dict[str, Any]]
+    intermediate: list[dict[str, Any]]
+    user_attrs: list[tuple[str, str]]
+    system_attrs: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, trial: FrozenTrial) -> TrialChildren:
+        """Encode a trial's children; raises on attributes that are not JSON."""
+        dists = trial._distributions
+        return cls(
+            params=param_rows(
+                {n: (dists[n].to_internal_repr(v), dists[n]) for n, v in trial._params.items()}
+            ),
+            values=value_rows(list(enumerate(trial._values or ())), "objective"),
+            intermediate=value_rows(list(trial._intermediate_values.items()), "step"),
+            user_attrs=[
+                (k, attr_to_json("trial attribute", k, v)) for k, v in trial._user_attrs.items()
+            ],
+            system_attrs=[
+                (k, attr_to_json("trial attribute", k, v)) for k, v in trial._system_attrs.items()
+            ],
+        )
+
+    def insert(self, conn: Connection, trial_id: int) -> None:
+        # Fresh row dicts each time: the transaction may run again after a retry.
+        upsert_params(conn, trial_id, [dict(r) for r in self.params])
+        upsert_values(conn, trial_id, [dict(r) for r in self.values])
+        upsert_intermediate_values(conn, trial_id, [dict(r) for r in self.intermediate])
+        upsert_trial_attr(conn, trial_id, self.user_attrs, system=False)
+        upsert_trial_attr(conn, trial_id, self.system_attrs, system=True)
 
 
 # ---------------------------------------------------------------------- upserts
@@ -464,157 +502,6 @@ def _make_guarded(dialect: str, kind: str, columns: tuple[str, ...]) -> Any:
     return lite.on_conflict_do_update(
         index_elements=list(keys), set_={c: lite.excluded[c] for c in updates}
     )
-
-
-# ---------------------------------------------------------------------- trials: reads
-def _children_query(trial_filter: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
-    """One query for every child row (params, values, ...) of the selected trials.
-
-    A UNION ALL of the five child tables with a common column layout, instead of five
-    round trips. Rows come ordered by kind and insertion, so dicts keep the order in which
-    parameters and attributes were first written.
-    """
-    null_name = cast(null(), String(models.MAX_KEY_LENGTH))
-    null_num = cast(null(), Double)
-    null_text = cast(null(), Text)
-    zero = literal_column("0", Integer)
-
-    def part(
-        table: Table, kind: int, name: Any, num: Any, ntype: Any, text: Any, idx: Any
-    ) -> Select[Any]:
-        pk = next(iter(table.primary_key.columns))
-        return select(
-            table.c.trial_id.label("trial_id"),
-            literal_column(str(kind), Integer).label("kind"),
-            name.label("name"),
-            num.label("num"),
-            ntype.label("ntype"),
-            text.label("text"),
-            idx.label("idx"),
-            pk.label("rid"),
-        ).where(trial_filter(table.c.trial_id))
-
-    p, v, iv, ua, sa = params_t, values_t, intermediate_t, trial_user_attrs, trial_system_attrs
-    parts = [
-        part(p, KIND_PARAM, p.c.param_name, p.c.param_value, zero, p.c.distribution_json, zero),
-        part(v, KIND_VALUE, null_name, v.c.value, v.c.value_type, null_text, v.c.objective),
-        part(iv, KIND_INTERMEDIATE, null_name, iv.c.value, iv.c.value_type, null_text, iv.c.step),
-        part(ua, KIND_USER_ATTR, ua.c.key, null_num, zero, ua.c.value_json, zero),
-        part(sa, KIND_SYSTEM_ATTR, sa.c.key, null_num, zero, sa.c.value_json, zero),
-    ]
-    union = union_all(*parts).subquery()
-    return select(union).order_by(union.c.kind, union.c.rid)
-
-
-_TRIAL_COLUMNS = (
-    trials.c.trial_id,
-    trials.c.number,
-    trials.c.state,
-    trials.c.datetime_start,
-    trials.c.datetime_complete,
-)
-
-
-def _wanted(col: Any, with_ids: bool) -> ColumnElement[bool]:
-    """Trials with id above ``b_after`` (or in ``b_ids``): what a cache refresh asks for."""
-    newer = col > bindparam("b_after")
-    return or_(newer, col.in_(bindparam("b_ids", expanding=True))) if with_ids else newer
-
-
-def _study_trials_queries(with_ids: bool) -> tuple[Select[Any], Select[Any]]:
-    trials_q = (
-        select(studies.c.study_id, *_TRIAL_COLUMNS)
-        .select_from(
-            studies.outerjoin(
-                trials,
-                and_(
-                    trials.c.study_id == studies.c.study_id,
-                    _wanted(trials.c.trial_id, with_ids),
-                ),
-            )
-        )
-        .where(studies.c.study_id == bindparam("b_sid"))
-    )
-    ids = select(trials.c.trial_id).where(
-        trials.c.study_id == bindparam("b_sid"), _wanted(trials.c.trial_id, with_ids)
-    )
-    return trials_q, _children_query(lambda col: col.in_(ids))
-
-
-_S_STUDY_TRIALS = {False: _study_trials_queries(False), True: _study_trials_queries(True)}
-_S_TRIAL = select(trials.c.study_id, *_TRIAL_COLUMNS).where(trials.c.trial_id == bindparam("b_tid"))
-_S_TRIAL_CHILDREN = _children_query(lambda col: col == bindparam("b_tid"))
-
-
-def fetch_study_trials(
-    conn: Connection, study_id: int, after_id: int, also_ids: Sequence[int]
-) -> tuple[bool, list[TrialRow], list[Row[Any]]]:
-    """The study's trials with id > ``after_id`` or in ``also_ids``, with their child rows.
-
-    Returns (study exists, trial rows, child rows). Meant for one snapshot transaction.
-    """
-    trials_q, children_q = _S_STUDY_TRIALS[bool(also_ids)]
-    params: dict[str, Any] = {"b_sid": study_id, "b_after": after_id}
-    if also_ids:
-        params["b_ids"] = list(also_ids)
-    rows = conn.execute(trials_q, params).all()
-    if not rows:
-        return False, [], []
-    found = [TrialRow(*r[1:]) for r in rows if r.trial_id is not None]
-    if not found:
-        return True, [], []
-    children = conn.execute(children_q, params).all()
-    return True, found, list(children)
-
-
-def fetch_trial(conn: Connection, trial_id: int) -> tuple[int, TrialRow, list[Row[Any]]] | None:
-    """(study id, row, child rows) of one trial, or None if it does not exist."""
-    params = {"b_tid": trial_id}
-    row = conn.execute(_S_TRIAL, params).first()
-    if row is None:
-        return None
-    children = conn.execute(_S_TRIAL_CHILDREN, params).all()
-    return int(row.study_id), TrialRow(*row[1:]), list(children)
-
-
-def count_trials(conn: Connection, study_id: int, states: Sequence[str] | None) -> int | None:
-    """How many trials (in ``states``) the study has; None if the study does not exist."""
-    cond = trials.c.study_id == study_id
-    if states is not None:
-        cond = and_(cond, trials.c.state.in_(states))
-    exists = select(func.count()).select_from(studies).where(studies.c.study_id == study_id)
-    count = select(func.count()).select_from(trials).where(cond)
-    row = conn.execute(select(exists.scalar_subquery(), count.scalar_subquery())).one()
-    return int(row[1]) if row[0] else None
-
-
-def trial_id_from_number(conn: Connection, study_id: int, number: int) -> tuple[bool, int | None]:
-    """(study exists, trial id or None)."""
-    row = conn.execute(
-        select(studies.c.study_id, trials.c.trial_id)
-        .select_from(
-            studies.outerjoin(
-                trials, and_(trials.c.study_id == studies.c.study_id, trials.c.number == number)
-            )
-        )
-        .where(studies.c.study_id == study_id)
-    ).first()
-    if row is None:
-        return False, None
-    return True, row.trial_id
-
-
-_S_WAITING = (
-    select(trials.c.trial_id)
-    .where(trials.c.study_id == bindparam("b_sid"), trials.c.state == "WAITING")
-    .order_by(trials.c.number)
-    .limit(WAITING_BATCH)
-)
-
-
-def waiting_trial_ids(conn: Connection, study_id: int) -> list[int]:
-    """The ids of the study's oldest WAITING trials (at most ``WAITING_BATCH``)."""
-    return list(conn.scalars(_S_WAITING, {"b_sid": study_id}))
 
 
 # ---------------------------------------------------------------------- heartbeats

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ridgeline.distributions import BaseDistribution, distribution_to_json
+from ridgeline.distributions import BaseDistribution
 from ridgeline.exceptions import (
     DuplicatedStudyError,
     RidgelineError,
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RDBStorage"]
 
-#: The system attribute that says why a trial was failed by ``fail_stale_trials``.
-FAIL_REASON_KEY = "fail_reason"
 _MAX_LISTED_STUDIES = 20
 _UNFINISHED = ("RUNNING", "WAITING")
 
@@ -54,27 +52,6 @@ def _check_positive(name: str, value: Any) -> float | None:
     if not math.isfinite(value):
         raise StorageArgumentError(f"`{name}` of RDBStorage must be finite; got {value!r}.")
     return float(value)
-
-
-def _encode_floats(items: Sequence[tuple[int, float]], key: str) -> list[dict[str, Any]]:
-    from ridgeline.storages._rdb.models import encode_float
-
-    rows = []
-    for index, value in items:
-        number, kind = encode_float(float(value))
-        rows.append({key: index, "value": number, "value_type": kind})
-    return rows
-
-
-def _param_rows(params: dict[str, tuple[float, BaseDistribution]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "param_name": name,
-            "param_value": float(value),
-            "distribution_json": distribution_to_json(dist),
-        }
-        for name, (value, dist) in params.items()
-    ]
 
 
 class RDBStorage(BaseStorage):
@@ -159,11 +136,12 @@ class RDBStorage(BaseStorage):
 
     def _setup(self) -> None:
         """Build what does not survive pickling: the engine, caches and locks."""
-        from ridgeline.storages._rdb import _sql
+        from ridgeline.storages._rdb import _sql, _sql_read
         from ridgeline.storages._rdb._cache import TrialCache
         from ridgeline.storages._rdb._engine import Database
 
         self._sql = _sql
+        self._sqlr = _sql_read
         self._db: Database = Database(self.url, self.engine_kwargs)
         self._cache: TrialCache = TrialCache(self._fetch_study_trials, self._raise_unknown_study)
         self._lock = threading.Lock()
@@ -380,46 +358,28 @@ class RDBStorage(BaseStorage):
     # ------------------------------------------------------------------ trials: writes
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
         sql = self._sql
+        # The first heartbeat is written with the start, so a worker that dies before its
+        # heartbeat thread runs still leaves a trial that fail_stale_trials can judge.
+        beat = self.heartbeat_interval is not None
         if template_trial is None:
             state = TrialState.RUNNING
             start: datetime.datetime | None = datetime.datetime.now()
             complete = None
-            children: dict[str, Any] = {}
+            children = None
         else:
-            t = template_trial
-            state = t.state
-            start, complete = t.datetime_start, t.datetime_complete
-            children = {
-                "params": _param_rows(
-                    {
-                        n: (t._distributions[n].to_internal_repr(v), t._distributions[n])
-                        for n, v in t._params.items()
-                    }
-                ),
-                "values": _encode_floats(list(enumerate(t._values or ())), "objective"),
-                "intermediate": _encode_floats(list(t._intermediate_values.items()), "step"),
-                "user": [
-                    (k, attr_to_json("trial attribute", k, v)) for k, v in t._user_attrs.items()
-                ],
-                "system": [
-                    (k, attr_to_json("trial attribute", k, v)) for k, v in t._system_attrs.items()
-                ],
-            }
+            state = template_trial.state
+            start, complete = template_trial.datetime_start, template_trial.datetime_complete
+            children = sql.TrialChildren.of(template_trial)
 
         def work(conn: Connection) -> int | None:
             number = sql.allocate_number(conn, study_id)
             if number is None:
                 return None
             trial_id = sql.insert_trial(conn, study_id, number, state.name, start, complete)
-            if children:
-                # Fresh row dicts: this function may run again after a retry.
-                sql.upsert_params(conn, trial_id, [dict(r) for r in children["params"]])
-                sql.upsert_values(conn, trial_id, [dict(r) for r in children["values"]])
-                sql.upsert_intermediate_values(
-                    conn, trial_id, [dict(r) for r in children["intermediate"]]
-                )
-                sql.upsert_trial_attr(conn, trial_id, children["user"], system=False)
-                sql.upsert_trial_attr(conn, trial_id, children["system"], system=True)
+            if children is not None:
+                children.insert(conn, trial_id)
+            if beat and state == TrialState.RUNNING:
+                sql.record_heartbeat(conn, trial_id)
             return trial_id
 
         trial_id = self._write(work, "create a trial")
@@ -433,7 +393,7 @@ class RDBStorage(BaseStorage):
             # Look before locking: most calls find nothing waiting, and a read does not take
             # SQLite's write lock.
             candidates = self._read(
-                lambda c: sql.waiting_trial_ids(c, study_id), "find waiting trials"
+                lambda c: self._sqlr.waiting_trial_ids(c, study_id), "find waiting trials"
             )
             if not candidates:
                 self.get_study_name_from_id(study_id)  # Unknown study: raise, not None.
@@ -445,6 +405,8 @@ class RDBStorage(BaseStorage):
             ) -> int | None:
                 for trial_id in ids:
                     if sql.claim_trial(conn, trial_id, now):
+                        if self.heartbeat_interval is not None:
+                            sql.record_heartbeat(conn, trial_id)  # See create_new_trial.
                         return trial_id
                 return None
 
@@ -464,7 +426,7 @@ class RDBStorage(BaseStorage):
     def set_trial_params(
         self, trial_id: int, params: dict[str, tuple[float, BaseDistribution]]
     ) -> None:
-        rows = _param_rows(params)
+        rows = self._sql.param_rows(params)
 
         def fallback(conn: Connection) -> None:
             self._sql.upsert_params(conn, trial_id, [dict(r) for r in rows])
@@ -485,7 +447,7 @@ class RDBStorage(BaseStorage):
         sql = self._sql
         state = TrialState(state)
         value_rows = (
-            None if values is None else _encode_floats(list(enumerate(values)), "objective")
+            None if values is None else self._sql.value_rows(list(enumerate(values)), "objective")
         )
         now = datetime.datetime.now()
         changes: dict[str, Any] = {"state": state.name}
@@ -510,9 +472,11 @@ class RDBStorage(BaseStorage):
                 )
             if value_rows is not None:
                 sql.upsert_values(conn, trial_id, [dict(r) for r in value_rows])
+            if state == TrialState.RUNNING and self.heartbeat_interval is not None:
+                sql.record_heartbeat(conn, trial_id)  # See create_new_trial.
             # The final record never changes again: read it now, inside this transaction, so
             # the caller's next get_trial needs no database round trip.
-            return True, sql.fetch_trial(conn, trial_id) if state.is_finished() else None
+            return True, self._sqlr.fetch_trial(conn, trial_id) if state.is_finished() else None
 
         changed, final = self._write(work, "set a trial's state")
         if final is not None:
@@ -522,7 +486,7 @@ class RDBStorage(BaseStorage):
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, intermediate_value: float
     ) -> None:
-        rows = _encode_floats([(int(step), intermediate_value)], "step")
+        rows = self._sql.value_rows([(int(step), intermediate_value)], "step")
 
         def fallback(conn: Connection) -> None:
             self._sql.upsert_intermediate_values(conn, trial_id, [dict(r) for r in rows])
@@ -552,7 +516,7 @@ class RDBStorage(BaseStorage):
         self, study_id: int, after_id: int, also_ids: list[int]
     ) -> tuple[bool, list[Any], list[Any]]:
         return self._read(
-            lambda c: self._sql.fetch_study_trials(c, study_id, after_id, also_ids),
+            lambda c: self._sqlr.fetch_study_trials(c, study_id, after_id, also_ids),
             "read trials",
             snapshot=True,
         )
@@ -562,7 +526,7 @@ class RDBStorage(BaseStorage):
         if cached is not None:
             return cached
         found = self._read(
-            lambda c: self._sql.fetch_trial(c, trial_id), "read a trial", snapshot=True
+            lambda c: self._sqlr.fetch_trial(c, trial_id), "read a trial", snapshot=True
         )
         if found is None:
             self._raise_unknown_trial(trial_id)
@@ -591,14 +555,14 @@ class RDBStorage(BaseStorage):
         if isinstance(state, TrialState):
             state = (state,)
         names = None if state is None else [TrialState(s).name for s in state]
-        count = self._read(lambda c: self._sql.count_trials(c, study_id, names), "count trials")
+        count = self._read(lambda c: self._sqlr.count_trials(c, study_id, names), "count trials")
         if count is None:
             self._raise_unknown_study(study_id)
         return int(count)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         exists, trial_id = self._read(
-            lambda c: self._sql.trial_id_from_number(c, study_id, trial_number), "find a trial"
+            lambda c: self._sqlr.trial_id_from_number(c, study_id, trial_number), "find a trial"
         )
         if not exists:
             self._raise_unknown_study(study_id)
@@ -614,60 +578,23 @@ class RDBStorage(BaseStorage):
         return self.heartbeat_interval
 
     def record_heartbeat(self, trial_id: int) -> None:
-        """Record that ``trial_id``'s worker is alive (the database's clock says when).
+        """Record that ``trial_id``'s worker is alive (ignored once the trial finished)."""
+        from ridgeline.storages._rdb import _heartbeat
 
-        A heartbeat for a trial that already finished is ignored: the heartbeat thread may
-        race with the end of its trial.
-        """
-        sql = self._sql
-
-        def work(conn: Connection) -> None:
-            found = sql.lock_trial(conn, trial_id)
-            if found is None:
-                self._raise_unknown_trial(trial_id)
-            if found[0] == "RUNNING":
-                sql.record_heartbeat(conn, trial_id)
-
-        self._write(work, "record a heartbeat")
+        if not _heartbeat.record_heartbeat(self._db, trial_id):
+            self._raise_unknown_trial(trial_id)
 
     def fail_stale_trials(self, study_id: int) -> list[int]:
-        """Mark FAIL each RUNNING trial whose last heartbeat is older than the grace period.
+        """Mark FAIL each RUNNING trial whose heartbeat is older than the grace period.
 
-        Each such trial gets the system attribute ``fail_reason``. Safe to call from many
-        workers at once: each stale trial is failed by exactly one of them (the others do not
-        list it).
+        The trial's system attribute ``fail_reason`` says why. Each stale trial is failed by
+        exactly one caller, however many workers call this at once.
         """
         if self.grace_period is None:
             return []
-        sql = self._sql
-        grace = self.grace_period
+        from ridgeline.storages._rdb import _heartbeat
 
-        def find(conn: Connection) -> list[tuple[int, int, float]]:
-            return sql.stale_trials(conn, study_id, sql.db_now(conn) - grace)
-
-        # Look before locking, as most calls find nothing.
-        if not self._read(find, "look for stale trials"):
-            return []
-
-        def work(conn: Connection) -> list[int]:
-            now = sql.db_now(conn)
-            failed = []
-            for trial_id, number, beat in sql.stale_trials(conn, study_id, now - grace):
-                changes = {"state": "FAIL", "datetime_complete": datetime.datetime.now()}
-                if not sql.update_trial_state(conn, trial_id, ("RUNNING",), changes):
-                    continue  # Another worker failed (or its owner finished) it just now.
-                reason = (
-                    f"Trial {number} failed because its worker stopped sending heartbeats: the "
-                    f"last one was {now - beat:.1f} s ago, longer than the grace period of "
-                    f"{grace:g} s."
-                )
-                sql.upsert_trial_attr(
-                    conn, trial_id, [(FAIL_REASON_KEY, json.dumps(reason))], system=True
-                )
-                failed.append(trial_id)
-            return failed
-
-        return list(self._write(work, "fail stale trials"))
+        return _heartbeat.fail_stale_trials(self._db, study_id, self.grace_period)
 
     # ------------------------------------------------------------------ sessions, schema
     def remove_session(self) -> None:
