@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -37,6 +38,16 @@ def _find_pg_bindir() -> str | None:
         if os.path.exists(os.path.join(bindir, "initdb")):
             return bindir
     return None
+
+
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _free_port() -> int:
@@ -62,8 +73,11 @@ class _LocalPostgres:
 
     def _run(self, *args: str) -> None:
         cmd = [os.path.join(self.bindir, args[0]), *args[1:]]
-        if self.as_root:
-            cmd = ["runuser", "-u", _PG_USER, "--", *cmd]
+        if self.as_root:  # PostgreSQL refuses to run as root.
+            if shutil.which("runuser"):
+                cmd = ["runuser", "-u", _PG_USER, "--", *cmd]
+            else:
+                cmd = ["su", _PG_USER, "-s", "/bin/sh", "-c", shlex.join(cmd)]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             log = os.path.join(self.root, "server.log")
@@ -103,14 +117,22 @@ def postgres_url() -> Iterator[str]:
         yield given
         return
     bindir = _find_pg_bindir()
+    reason = None
     if bindir is None:
         reason = (
             "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
             "/usr/lib/postgresql/*/bin, and RIDGELINE_TEST_POSTGRES_URL is not set."
         )
+    elif os.geteuid() == 0 and not _has_user(_PG_USER):
+        reason = (
+            f"Tests run as root and there is no {_PG_USER!r} OS user to run PostgreSQL as; "
+            "create one or set RIDGELINE_TEST_POSTGRES_URL."
+        )
+    if reason is not None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason} CI must run the PostgreSQL tests.")
         pytest.skip(reason)
+    assert bindir is not None
     server = _LocalPostgres(bindir)
     try:
         server.start()
