@@ -15,8 +15,8 @@ package), as the test suite does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 N_PARAMS = 5
+LIBS = ("ridgeline", "optuna")
 
 
 def worker(lib: str, url: str, study_name: str, n_trials: int, start_at: float) -> None:
@@ -127,25 +128,34 @@ def import_time(module: str, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
-def start_postgres() -> tuple[str, object]:
-    from tests.postgres_server import PostgresServer  # the same helper the tests use
+def postgres_databases(server_url: str | None) -> tuple[dict[str, str], contextlib.ExitStack]:
+    """One fresh database per library (their schemas share table names) on a server:
+    the given one, or a throw-away server started like the test suite does."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from postgres_server import LocalPostgres, find_pg_bindir, new_database
 
-    server = PostgresServer.start()
-    return server.url, server
+    stack = contextlib.ExitStack()
+    if server_url is None:
+        bindir = find_pg_bindir()
+        if bindir is None:
+            raise SystemExit("PostgreSQL binaries not found; install Debian's postgresql.")
+        server = LocalPostgres(bindir)
+        server.start()
+        stack.callback(server.stop)
+        server_url = server.url
+    urls = {lib: stack.enter_context(new_database(server_url)) for lib in LIBS}
+    return urls, stack
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials-per-worker", type=int, default=60)
-    parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--postgres-url", default=None, help="an existing server to use")
     parser.add_argument("--memory-trials", type=int, default=10_000)
     parser.add_argument("--out", default=None, help="also write the markdown table here")
     args = parser.parse_args()
 
-    server = None
-    pg_url = args.postgres_url
-    if pg_url is None:
-        pg_url, server = start_postgres()
+    pg_urls, pg_stack = postgres_databases(args.postgres_url)
     tmp = tempfile.mkdtemp(prefix="ridgeline-bench-")
     lines = [
         "| storage | processes | ridgeline trials/s | Optuna trials/s | ratio |",
@@ -159,7 +169,7 @@ def main() -> None:
                     if backend == "sqlite":
                         url = f"sqlite:///{tmp}/{lib}-{n_procs}.db"
                     else:
-                        url = pg_url
+                        url = pg_urls[lib]
                     rates[lib] = run_parallel(lib, url, n_procs, args.trials_per_worker)
                 ratio = rates["ridgeline"] / rates["optuna"]
                 lines.append(
@@ -188,8 +198,7 @@ def main() -> None:
             f"| `import` seconds | {imp['ridgeline']:.3f} | {imp['optuna']:.3f} |",
         ]
     finally:
-        if server is not None:
-            server.stop()  # type: ignore[attr-defined]
+        pg_stack.close()
     table = "\n".join(lines)
     print(table)
     if args.out:

@@ -209,8 +209,13 @@ def _run_trial(
     catch: tuple[type[BaseException], ...],
     running: dict[int, Trial],
 ) -> FrozenTrial:
-    if study._storage.is_heartbeat_enabled():
-        study._storage.fail_stale_trials(study._study_id)
+    storage = study._storage
+    if storage.is_heartbeat_enabled():
+        failed_ids = storage.fail_stale_trials(study._study_id)
+        callback = getattr(storage, "failed_trial_callback", None)
+        if callback is not None:
+            for trial_id in failed_ids:
+                callback(study, storage.get_trial(trial_id))
     trial = study.ask()
     running[trial._trial_id] = trial
     error: BaseException | None = None

@@ -168,7 +168,7 @@ class Trial:
             assert self._relative_search_space is not None
             assert self._relative_params is not None
             relative_dist = self._relative_search_space.get(name)
-            internal = None
+            relative: float | None = None
             # A relative value is used only when the objective asks for exactly the
             # distribution the sampler modelled and the value fits it; spaces may change
             # between trials (other bounds, choices that depend on earlier parameters), and
@@ -176,8 +176,10 @@ class Trial:
             if name in self._relative_params and relative_dist == distribution:
                 candidate = distribution.to_internal_repr(self._relative_params[name])
                 if distribution.contains(candidate):
-                    internal = candidate
-            if internal is None:
+                    relative = candidate
+            if relative is not None:
+                internal = relative
+            else:
                 value = self.study.sampler.sample_independent(
                     self.study, self._frozen(), name, distribution
                 )

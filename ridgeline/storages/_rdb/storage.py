@@ -9,7 +9,7 @@ import datetime
 import json
 import math
 import threading
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ridgeline.distributions import BaseDistribution
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from ridgeline.storages._rdb._cache import TrialCache
     from ridgeline.storages._rdb._engine import Database
+    from ridgeline.study._study import Study
 
 __all__ = ["RDBStorage"]
 
@@ -72,6 +73,9 @@ class RDBStorage(BaseStorage):
             heartbeats (a dead worker's trial then stays RUNNING).
         grace_period: How long a RUNNING trial may go without a heartbeat before
             ``fail_stale_trials`` marks it FAIL. Defaults to twice ``heartbeat_interval``.
+        failed_trial_callback: Called as ``callback(study, frozen_trial)`` for each trial a
+            worker marks FAIL because its heartbeat lapsed, e.g.
+            :class:`~ridgeline.storages.RetryFailedTrialCallback` to run it again.
         skip_compatibility_check: Open a database whose schema version differs from this
             ridgeline's (needed to call :meth:`upgrade`).
 
@@ -97,6 +101,7 @@ class RDBStorage(BaseStorage):
         *,
         heartbeat_interval: float | None = None,
         grace_period: float | None = None,
+        failed_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
         skip_compatibility_check: bool = False,
     ) -> None:
         if not isinstance(url, str) or "://" not in url:
@@ -119,8 +124,19 @@ class RDBStorage(BaseStorage):
                 f"grace_period={grace_period!r} with heartbeat_interval=None. Set both, e.g. "
                 "heartbeat_interval=60, grace_period=180."
             )
+        if failed_trial_callback is not None and not callable(failed_trial_callback):
+            raise StorageArgumentError(
+                "`failed_trial_callback` of RDBStorage must be callable (study, trial) -> None "
+                f"or None; got {failed_trial_callback!r}."
+            )
+        if failed_trial_callback is not None and interval is None:
+            raise StorageArgumentError(
+                "`failed_trial_callback` of RDBStorage needs `heartbeat_interval`: without "
+                "heartbeats no trial is ever found dead. Set e.g. heartbeat_interval=60."
+            )
         from ridgeline.storages._rdb._engine import normalize_url
 
+        self.failed_trial_callback = failed_trial_callback
         self.url = normalize_url(url)
         self.engine_kwargs = dict(engine_kwargs or {})
         self.heartbeat_interval = interval
