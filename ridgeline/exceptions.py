@@ -8,7 +8,6 @@ clauses written for Optuna or for the builtins keep working.
 from __future__ import annotations
 
 __all__ = [
-    "CLIUsageError",
     "DuplicatedStudyError",
     "RidgelineError",
     "StorageError",
@@ -57,7 +56,3 @@ class UnknownStudyError(RidgelineError, KeyError):
 
 class UpdateFinishedTrialError(RidgelineError, RuntimeError):
     """A write was attempted on a trial that is already finished (finished trials are immutable)."""
-
-
-class CLIUsageError(RidgelineError, ValueError):
-    """The command line was used with arguments that do not fit together."""

@@ -1,0 +1,71 @@
+"""The exported names are a contract: an accidental rename or removal fails here."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+EXPECTED = {
+    "ridgeline": [
+        "FixedTrial", "FrozenTrial", "Study", "Trial", "TrialPruned", "TrialState",
+        "__version__", "copy_study", "create_study", "create_trial", "delete_study",
+        "distributions", "exceptions", "get_all_study_names", "get_all_study_summaries",
+        "load_study", "logging", "pruners", "samplers", "search_space", "storages", "study",
+        "trial",
+    ],
+    "ridgeline.distributions": [
+        "BaseDistribution", "CategoricalChoiceType", "CategoricalDistribution",
+        "FloatDistribution", "IntDistribution", "check_distribution_compatibility",
+        "distribution_to_json", "json_to_distribution",
+    ],
+    "ridgeline.exceptions": [
+        "DuplicatedStudyError", "RidgelineError", "StorageError", "StorageInternalError",
+        "TrialPruned", "UnknownStudyError", "UpdateFinishedTrialError",
+    ],
+    "ridgeline.logging": [
+        "CRITICAL", "DEBUG", "ERROR", "FATAL", "INFO", "WARN", "WARNING",
+        "disable_default_handler", "disable_propagation", "enable_default_handler",
+        "enable_propagation", "get_logger", "get_verbosity", "set_verbosity",
+    ],
+    "ridgeline.pruners": [
+        "BasePruner", "MedianPruner", "NopPruner", "PatientPruner", "PercentilePruner",
+        "ThresholdPruner",
+    ],
+    "ridgeline.samplers": [
+        "BaseSampler", "GridSampler", "PartialFixedSampler", "QMCSampler", "RandomSampler",
+    ],
+    "ridgeline.search_space": [
+        "GroupDecomposedSearchSpace", "IntersectionSearchSpace", "SearchSpaceGroup",
+        "SearchSpaceTransform", "intersection_search_space",
+    ],
+    "ridgeline.storages": [
+        "BaseStorage", "FrozenStudy", "InMemoryStorage", "RDBStorage",
+        "RetryFailedTrialCallback", "get_storage",
+    ],
+    "ridgeline.study": [
+        "FrozenStudy", "MaxTrialsCallback", "ObjectiveFuncType", "Study", "StudyDirection",
+        "StudySummary", "copy_study", "create_study", "delete_study", "get_all_study_names",
+        "get_all_study_summaries", "load_study",
+    ],
+    "ridgeline.trial": ["FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", sorted(EXPECTED))
+def test_exported_names(module: str) -> None:
+    mod = importlib.import_module(module)
+    assert sorted(mod.__all__) == sorted(EXPECTED[module])
+    assert list(mod.__all__) == sorted(mod.__all__, key=str), "keep __all__ sorted"
+    for name in mod.__all__:
+        assert hasattr(mod, name), name
+
+
+def test_optuna_style_names_resolve() -> None:
+    import ridgeline as optuna
+
+    assert optuna.trial.TrialState.COMPLETE.name == "COMPLETE"
+    assert optuna.samplers.RandomSampler and optuna.pruners.MedianPruner
+    assert optuna.study.StudyDirection.MAXIMIZE.name == "MAXIMIZE"
+    assert issubclass(optuna.TrialPruned, optuna.exceptions.RidgelineError)
+    assert optuna.distributions.FloatDistribution(0, 1).contains(0.5)
