@@ -48,7 +48,9 @@ EXPECTED = {
         "StudySummary", "copy_study", "create_study", "delete_study", "get_all_study_names",
         "get_all_study_summaries", "load_study",
     ],
-    "ridgeline.trial": ["FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial"],
+    "ridgeline.trial": [
+        "BaseTrial", "FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial",
+    ],
 }  # fmt: skip
 
 

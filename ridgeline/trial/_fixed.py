@@ -1,19 +1,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from ridgeline._warnings import warn_at_user_line
 from ridgeline.distributions import (
     BaseDistribution,
-    CategoricalChoiceType,
-    CategoricalDistribution,
-    FloatDistribution,
-    IntDistribution,
     check_distribution_compatibility,
 )
 from ridgeline.exceptions import RidgelineError
+from ridgeline.trial._base import BaseTrial
 
 __all__ = ["FixedTrial"]
 
@@ -22,7 +19,7 @@ class FixedTrialError(RidgelineError, ValueError):
     pass
 
 
-class FixedTrial:
+class FixedTrial(BaseTrial):
     """A trial whose parameters are given up front: run an objective outside any study.
 
     Useful to test an objective, or to re-train the model of a chosen configuration.
@@ -72,19 +69,6 @@ class FixedTrial:
         self._suggested[name] = value
         self._distributions[name] = distribution
         return value
-
-    def suggest_float(
-        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
-    ) -> float:
-        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
-
-    def suggest_int(
-        self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
-    ) -> int:
-        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
-
-    def suggest_categorical(self, name: str, choices: Sequence[CategoricalChoiceType]) -> Any:
-        return self._suggest(name, CategoricalDistribution(choices))
 
     def report(self, value: float, step: int) -> None:
         self._intermediate_values[int(step)] = float(value)

@@ -7,13 +7,10 @@ from typing import Any, NoReturn
 
 from ridgeline.distributions import (
     BaseDistribution,
-    CategoricalChoiceType,
-    CategoricalDistribution,
-    FloatDistribution,
-    IntDistribution,
     check_distribution_compatibility,
 )
 from ridgeline.exceptions import RidgelineError
+from ridgeline.trial._base import BaseTrial
 from ridgeline.trial._state import TrialState
 
 __all__ = ["FrozenTrial", "create_trial"]
@@ -23,7 +20,7 @@ class FrozenTrialError(RidgelineError, ValueError):
     """A FrozenTrial was built from values that do not describe a valid trial."""
 
 
-class FrozenTrial:
+class FrozenTrial(BaseTrial):
     """An immutable record of one trial, as storages return it.
 
     Later writes to the storage never change a ``FrozenTrial`` already handed out; read
@@ -265,21 +262,6 @@ class FrozenTrial:
             )
         check_distribution_compatibility(self._distributions[name], distribution)
         return self._params[name]
-
-    def suggest_float(
-        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
-    ) -> float:
-        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
-
-    def suggest_int(
-        self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
-    ) -> int:
-        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
-
-    def suggest_categorical(
-        self, name: str, choices: Sequence[CategoricalChoiceType]
-    ) -> CategoricalChoiceType:
-        return self._suggest(name, CategoricalDistribution(choices))
 
     def report(self, value: float, step: int) -> None:
         """Does nothing: a finished trial's intermediate values are already recorded."""

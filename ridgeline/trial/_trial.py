@@ -2,19 +2,18 @@ from __future__ import annotations
 
 import datetime
 import numbers
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ridgeline._warnings import warn_at_user_line
 from ridgeline.distributions import (
     BaseDistribution,
-    CategoricalChoiceType,
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
     check_distribution_compatibility,
 )
 from ridgeline.exceptions import RidgelineError
+from ridgeline.trial._base import BaseTrial
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 
@@ -30,7 +29,7 @@ class TrialUsageError(RidgelineError, ValueError):
     """A Trial method was called with arguments it cannot accept."""
 
 
-class Trial:
+class Trial(BaseTrial):
     """The handle an objective receives to suggest parameters and report progress.
 
     Created by ``study.ask()`` or by the optimize loop; do not construct it directly. The
@@ -93,55 +92,6 @@ class Trial:
             )
         else:
             self._relative_params = {}
-
-    # ------------------------------------------------------------------ suggest API
-    def suggest_float(
-        self,
-        name: str,
-        low: float,
-        high: float,
-        *,
-        step: float | None = None,
-        log: bool = False,
-    ) -> float:
-        """Suggest a float in ``[low, high]``.
-
-        Args:
-            name: The parameter's name, unique within the trial.
-            low / high: Bounds, both included.
-            step: Grid spacing (values ``low + k*step``); not with ``log``.
-            log: Sample on a log scale (needs ``low > 0``).
-
-        Raises:
-            ValueError: On invalid bounds (see :class:`FloatDistribution`) or a name already
-                used with an incompatible distribution in this trial.
-        """
-        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
-
-    def suggest_int(
-        self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
-    ) -> int:
-        """Suggest an integer in ``[low, high]`` (both included), on a grid of ``step``."""
-        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
-
-    def suggest_categorical(self, name: str, choices: Sequence[CategoricalChoiceType]) -> Any:
-        """Suggest one of ``choices`` (None, bool, int, float or str values).
-
-        The choices may differ between trials (they can depend on earlier parameters).
-        """
-        return self._suggest(name, CategoricalDistribution(choices))
-
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        """Same as ``suggest_float(name, low, high)`` (older Optuna API)."""
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        """Same as ``suggest_float(name, low, high, log=True)`` (older Optuna API)."""
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        """Same as ``suggest_float(name, low, high, step=q)`` (older Optuna API)."""
-        return self.suggest_float(name, low, high, step=q)
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         if not isinstance(name, str):
