@@ -173,16 +173,12 @@ class QMCSampler(BaseSampler):
             return None
 
     def _pin(self, study: Study) -> _Pinned | None:
-        finished = study.get_trials(
-            deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)
-        )
+        finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
         if not finished:
             return None
         first = min(finished, key=lambda t: t.number)
         space = {
-            name: dist
-            for name, dist in sorted(first._distributions.items())
-            if not dist.single()
+            name: dist for name, dist in sorted(first._distributions.items()) if not dist.single()
         }
         seed = self._seed
         if seed is None:
@@ -284,6 +280,5 @@ class QMCSampler(BaseSampler):
 
     def __repr__(self) -> str:
         return (
-            f"{_OWNER}(qmc_type={self._qmc_type!r}, scramble={self._scramble}, "
-            f"seed={self._seed!r})"
+            f"{_OWNER}(qmc_type={self._qmc_type!r}, scramble={self._scramble}, seed={self._seed!r})"
         )

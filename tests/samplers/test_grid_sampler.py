@@ -54,9 +54,13 @@ def test_seed_000_grid_runs_every_combination_once_and_stops_by_itself() -> None
 def test_categorical_grid_with_mixed_choice_types() -> None:
     grid = {"optimizer": ["adamw", "sgd"], "schedule": [None, "cosine"], "amp": [True, False]}
     study = ridgeline.create_study(sampler=GridSampler(grid, seed=0))
-    study.optimize(lambda t: len(t.suggest_categorical("optimizer", ["adamw", "sgd", "adam"]))
-                   + (t.suggest_categorical("schedule", [None, "linear", "cosine"]) is None)
-                   + t.suggest_categorical("amp", [True, False]))
+    study.optimize(
+        lambda t: (
+            len(t.suggest_categorical("optimizer", ["adamw", "sgd", "adam"]))
+            + (t.suggest_categorical("schedule", [None, "linear", "cosine"]) is None)
+            + t.suggest_categorical("amp", [True, False])
+        )
+    )
     assert Counter(points(study)) == Counter(all_points(grid))
 
 
@@ -68,12 +72,14 @@ def test_n_trials_larger_than_the_grid_stops_at_the_grid() -> None:
 
 def test_grid_id_and_grid_are_recorded_on_each_trial() -> None:
     study = ridgeline.create_study(sampler=GridSampler({"x": [1.5, 2.5], "c": ["a", None]}))
-    study.optimize(lambda t: t.suggest_float("x", 0, 3) + (t.suggest_categorical("c", ["a", None])
-                                                           is None))
+    study.optimize(
+        lambda t: t.suggest_float("x", 0, 3) + (t.suggest_categorical("c", ["a", None]) is None)
+    )
     ids = sorted(t.system_attrs["grid_id"] for t in study.trials)
     assert ids == [0, 1, 2, 3]
-    assert all(t.system_attrs["search_space"] == {"c": ["a", None], "x": [1.5, 2.5]}
-               for t in study.trials)
+    assert all(
+        t.system_attrs["search_space"] == {"c": ["a", None], "x": [1.5, 2.5]} for t in study.trials
+    )
 
 
 def test_same_seed_gives_the_same_order() -> None:
@@ -109,8 +115,9 @@ def test_two_study_objects_on_one_storage_share_the_grid() -> None:
         return trial.suggest_int("x", 0, 9) + len(trial.suggest_categorical("y", ["a", "b"]))
 
     def worker(seed: int) -> None:
-        study = ridgeline.load_study(study_name="g", storage=storage,
-                                     sampler=GridSampler(grid, seed=seed))
+        study = ridgeline.load_study(
+            study_name="g", storage=storage, sampler=GridSampler(grid, seed=seed)
+        )
         barrier.wait()
         study.optimize(objective)
 
@@ -133,11 +140,13 @@ def test_resumed_study_continues_the_grid(tmp_path: Any) -> None:
         return lr * trial.suggest_int("batch_size", 8, 64, log=True)
 
     storage = f"sqlite:///{tmp_path}/grid.db"
-    study = ridgeline.create_study(study_name="g", storage=storage,
-                                   sampler=GridSampler(grid, seed=0))
+    study = ridgeline.create_study(
+        study_name="g", storage=storage, sampler=GridSampler(grid, seed=0)
+    )
     study.optimize(objective, n_trials=5)
-    resumed = ridgeline.load_study(study_name="g", storage=storage,
-                                   sampler=GridSampler(grid, seed=1))
+    resumed = ridgeline.load_study(
+        study_name="g", storage=storage, sampler=GridSampler(grid, seed=1)
+    )
     resumed.optimize(objective)
     assert Counter(points(resumed)) == Counter(all_points(grid))
     assert resumed.sampler.is_exhausted(resumed)  # type: ignore[attr-defined]
@@ -197,8 +206,9 @@ def test_enqueued_value_off_the_grid_runs_once_besides_the_grid() -> None:
 
 def test_added_trials_count_as_run() -> None:
     study = ridgeline.create_study(sampler=GridSampler({"x": [0.0, 0.5, 1.0]}))
-    study.add_trial(create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)},
-                                 value=1.0))
+    study.add_trial(
+        create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)}, value=1.0)
+    )
     study.optimize(lambda t: t.suggest_float("x", 0, 1))
     assert sorted(t.params["x"] for t in study.trials) == [0.0, 0.5, 1.0]
 
@@ -217,8 +227,11 @@ def test_ask_and_tell() -> None:
 # ---------------------------------------------------------------------- objective mismatch
 def test_parameter_missing_from_the_grid_is_named() -> None:
     study = ridgeline.create_study(sampler=GridSampler({"x": [0, 1]}))
-    with pytest.raises(ValueError, match=r"suggested 'y', which is not in the `search_space` of "
-                                         r"GridSampler \(parameters: \['x'\]\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"suggested 'y', which is not in the `search_space` of "
+        r"GridSampler \(parameters: \['x'\]\)",
+    ):
         study.optimize(lambda t: t.suggest_int("x", 0, 1) + t.suggest_float("y", 0, 1))
     assert study.trials[0].state == TrialState.FAIL
 
@@ -236,8 +249,11 @@ def test_parameter_missing_from_the_grid_is_named() -> None:
 )
 def test_grid_value_outside_the_suggested_distribution_is_named(value: Any, suggest: Any) -> None:
     study = ridgeline.create_study(sampler=GridSampler({"x": [value]}))
-    with pytest.raises(ValueError, match=rf"grid value {value!r} of 'x' lies outside the "
-                                         r"distribution the objective suggested, \w+Distribution"):
+    with pytest.raises(
+        ValueError,
+        match=rf"grid value {value!r} of 'x' lies outside the "
+        r"distribution the objective suggested, \w+Distribution",
+    ):
         study.optimize(suggest)
 
 
@@ -253,18 +269,34 @@ def test_int_grid_values_serve_float_and_int_suggestions() -> None:
 @pytest.mark.parametrize(
     ("search_space", "error", "match"),
     [
-        ([1, 2], TypeError, r"`search_space` of GridSampler must be a dict mapping parameter "
-                            r"names to lists of values; got \[1, 2\]"),
-        ({}, ValueError, r"`search_space` of GridSampler must hold at least one parameter; got "
-                         r"\{\}"),
+        (
+            [1, 2],
+            TypeError,
+            r"`search_space` of GridSampler must be a dict mapping parameter "
+            r"names to lists of values; got \[1, 2\]",
+        ),
+        (
+            {},
+            ValueError,
+            r"`search_space` of GridSampler must hold at least one parameter; got "
+            r"\{\}",
+        ),
         ({"x": []}, ValueError, r"must give at least one value per parameter; got 'x': \[\]"),
-        ({"x": 3}, TypeError, r"must map each name to a list of values; got 'x': 3\. Wrap a "
-                              r"single value in a list: \[3\]"),
+        (
+            {"x": 3},
+            TypeError,
+            r"must map each name to a list of values; got 'x': 3\. Wrap a "
+            r"single value in a list: \[3\]",
+        ),
         ({"x": "abc"}, TypeError, r"must map each name to a list of values; got 'x': 'abc'"),
         ({"x": {1, 2}}, TypeError, r"must map each name to a list of values; got 'x': \{1, 2\}"),
         ({"x": {"a": 1}}, TypeError, r"must map each name to a list of values"),
-        ({"x": [[1, 2]]}, TypeError, r"must hold None, bool, int, float or str values; got "
-                                     r"\[1, 2\] \(list\) for 'x'"),
+        (
+            {"x": [[1, 2]]},
+            TypeError,
+            r"must hold None, bool, int, float or str values; got "
+            r"\[1, 2\] \(list\) for 'x'",
+        ),
         ({"x": [object]}, TypeError, r"must hold None, bool, int, float or str values"),
         ({"x": [1.0, float("nan")]}, ValueError, r"must not hold NaN; got 'x'"),
         ({1: [1, 2]}, TypeError, r"must use str parameter names; got 1"),
@@ -295,8 +327,14 @@ def test_duplicate_values_are_dropped_with_a_warning_at_the_callers_line() -> No
 
 
 def test_tuples_ranges_arrays_and_numpy_scalars_are_accepted() -> None:
-    sampler = GridSampler({"a": (1, 2), "b": range(3), "c": np.array([0.5, 1.5]),
-                           "d": [np.int64(3), np.float32(0.5), np.bool_(True)]})
+    sampler = GridSampler(
+        {
+            "a": (1, 2),
+            "b": range(3),
+            "c": np.array([0.5, 1.5]),
+            "d": [np.int64(3), np.float32(0.5), np.bool_(True)],
+        }
+    )
     assert sampler.n_grids == 2 * 3 * 2 * 3
     study = ridgeline.create_study(sampler=GridSampler({"c": np.array([0.5, 1.5])}))
     study.optimize(lambda t: t.suggest_float("c", 0, 2))

@@ -40,9 +40,12 @@ def test_fixed_params_leave_the_relative_search_space() -> None:
 
 def test_out_of_range_value_is_used_with_a_warning_at_the_objectives_line() -> None:
     study = ridgeline.create_study(sampler=PartialFixedSampler({"n": 42}, RandomSampler()))
-    with pytest.warns(UserWarning, match=r"The fixed value 42 of 'n' lies outside "
-                                         r"IntDistribution\(low=0, high=10.*\); "
-                                         r"PartialFixedSampler uses it as given") as record:
+    with pytest.warns(
+        UserWarning,
+        match=r"The fixed value 42 of 'n' lies outside "
+        r"IntDistribution\(low=0, high=10.*\); "
+        r"PartialFixedSampler uses it as given",
+    ) as record:
         study.optimize(objective, n_trials=1)
     assert record[0].filename == __file__
     assert study.trials[0].params["n"] == 42
@@ -50,15 +53,21 @@ def test_out_of_range_value_is_used_with_a_warning_at_the_objectives_line() -> N
 
 def test_fixed_value_not_among_the_choices_is_an_error() -> None:
     study = ridgeline.create_study(sampler=PartialFixedSampler({"c": "z"}, RandomSampler()))
-    with pytest.raises(ValueError, match=r"The fixed value of 'c' in PartialFixedSampler must be "
-                                         r"one of the choices \['a', 'b', None\]; got 'z'"):
+    with pytest.raises(
+        ValueError,
+        match=r"The fixed value of 'c' in PartialFixedSampler must be "
+        r"one of the choices \['a', 'b', None\]; got 'z'",
+    ):
         study.optimize(objective, n_trials=1)
 
 
 def test_fixed_value_that_is_not_a_number_is_an_error() -> None:
     study = ridgeline.create_study(sampler=PartialFixedSampler({"x": "big"}, RandomSampler()))
-    with pytest.raises(ValueError, match=r"The fixed value of 'x' in PartialFixedSampler must be "
-                                         r"a number for FloatDistribution.*; got 'big'"):
+    with pytest.raises(
+        ValueError,
+        match=r"The fixed value of 'x' in PartialFixedSampler must be "
+        r"a number for FloatDistribution.*; got 'big'",
+    ):
         study.optimize(objective, n_trials=1)
 
 
@@ -67,7 +76,10 @@ def test_base_sampler_hooks_are_forwarded() -> None:
     study = ridgeline.create_study(sampler=PartialFixedSampler({"c": "a"}, grid))
     study.optimize(objective)  # the grid stops the study through after_trial
     assert sorted((t.params["x"], t.params["n"]) for t in study.trials) == [
-        (0.0, 1), (0.0, 2), (0.5, 1), (0.5, 2)
+        (0.0, 1),
+        (0.0, 2),
+        (0.5, 1),
+        (0.5, 2),
     ]
 
 
@@ -89,10 +101,16 @@ def test_reseed_is_forwarded() -> None:
     ("args", "match"),
     [
         (([("x", 1)], RandomSampler()), r"`fixed_params` of PartialFixedSampler must be a dict"),
-        (({"x": 1}, RandomSampler), r"`base_sampler` of PartialFixedSampler must be a "
-                                    r"BaseSampler; got <class"),
-        (({"x": 1}, None), r"`base_sampler` of PartialFixedSampler must be a BaseSampler; got "
-                           r"None"),
+        (
+            ({"x": 1}, RandomSampler),
+            r"`base_sampler` of PartialFixedSampler must be a "
+            r"BaseSampler; got <class",
+        ),
+        (
+            ({"x": 1}, None),
+            r"`base_sampler` of PartialFixedSampler must be a BaseSampler; got "
+            r"None",
+        ),
     ],
 )
 def test_invalid_arguments_are_rejected(args: tuple[Any, Any], match: str) -> None:

@@ -46,11 +46,13 @@ def test_scrambled_sequence_is_reproducible_with_a_seed() -> None:
 
 def test_unseeded_workers_of_one_study_share_one_sequence() -> None:
     storage = ridgeline.storages.InMemoryStorage()
-    first = ridgeline.create_study(study_name="q", storage=storage,
-                                   sampler=QMCSampler(scramble=True))
+    first = ridgeline.create_study(
+        study_name="q", storage=storage, sampler=QMCSampler(scramble=True)
+    )
     first.optimize(xy, n_trials=5)
-    second = ridgeline.load_study(study_name="q", storage=storage,
-                                  sampler=QMCSampler(scramble=True))
+    second = ridgeline.load_study(
+        study_name="q", storage=storage, sampler=QMCSampler(scramble=True)
+    )
     second.optimize(xy, n_trials=5)
     seed = first.system_attrs["qmc:sobol:scrambled"]["seed"]
     expected = qmc.Sobol(2, scramble=True, rng=seed).random(16)
@@ -66,8 +68,12 @@ def test_threads_take_distinct_points() -> None:
 
 def test_search_space_of_the_first_finished_trial_is_stored() -> None:
     study = ridgeline.create_study(sampler=QMCSampler())
-    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("k", 0, 3)
-                   + t.suggest_int("fixed", 2, 2), n_trials=2)
+    study.optimize(
+        lambda t: (
+            t.suggest_float("x", 0, 1) + t.suggest_int("k", 0, 3) + t.suggest_int("fixed", 2, 2)
+        ),
+        n_trials=2,
+    )
     stored = study.system_attrs["qmc:sobol:plain"]
     assert stored["first_trial"] == 0
     assert sorted(stored["search_space"]) == ["k", "x"]  # single-value params are left out
@@ -115,8 +121,11 @@ def conditional(trial: Trial) -> float:
 def test_parameter_outside_the_space_warns_at_the_objectives_line() -> None:
     study = ridgeline.create_study(sampler=QMCSampler(seed=0))
     study.optimize(conditional, n_trials=1)  # the first trial: no space yet, no warning
-    with pytest.warns(UserWarning, match=r"Parameter 'extra' of trial 1 is sampled by "
-                                         r"RandomSampler, not by the QMCSampler sequence") as rec:
+    with pytest.warns(
+        UserWarning,
+        match=r"Parameter 'extra' of trial 1 is sampled by "
+        r"RandomSampler, not by the QMCSampler sequence",
+    ) as rec:
         study.optimize(conditional, n_trials=1)
     assert rec[0].filename == __file__
 
@@ -184,15 +193,19 @@ def test_importing_ridgeline_samplers_does_not_import_scipy() -> None:
         "import sys; from ridgeline.samplers import QMCSampler; QMCSampler(); "
         "print('scipy' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"
 
 
 # ---------------------------------------------------------------------- validation
 def test_unknown_qmc_type_is_rejected() -> None:
-    with pytest.raises(ValueError, match=r"`qmc_type` of QMCSampler must be 'sobol' or 'halton'; "
-                                         r"got 'lhs'"):
+    with pytest.raises(
+        ValueError,
+        match=r"`qmc_type` of QMCSampler must be 'sobol' or 'halton'; "
+        r"got 'lhs'",
+    ):
         QMCSampler(qmc_type="lhs")
 
 
@@ -202,8 +215,11 @@ def test_non_bool_scramble_is_rejected() -> None:
 
 
 def test_non_sampler_independent_sampler_is_rejected() -> None:
-    with pytest.raises(TypeError, match=r"`independent_sampler` of QMCSampler must be a "
-                                        r"BaseSampler or None; got 'random'"):
+    with pytest.raises(
+        TypeError,
+        match=r"`independent_sampler` of QMCSampler must be a "
+        r"BaseSampler or None; got 'random'",
+    ):
         QMCSampler(independent_sampler="random")  # type: ignore[arg-type]
 
 

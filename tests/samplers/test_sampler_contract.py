@@ -122,8 +122,11 @@ A_X = Spec("a_x", FloatDistribution(0.0, 1.0))
 B_N = Spec("b_n", IntDistribution(0, 9))
 B_DEEP = Spec("b_deep", FloatDistribution(1.0, 100.0, log=True))
 CONDITIONAL = [KIND, A_X, B_N, B_DEEP]
-SIMPLE = [Spec("x", FloatDistribution(-1.0, 1.0)), Spec("k", IntDistribution(0, 4)),
-          Spec("c", CategoricalDistribution(["p", "q"]))]
+SIMPLE = [
+    Spec("x", FloatDistribution(-1.0, 1.0)),
+    Spec("k", IntDistribution(0, 4)),
+    Spec("c", CategoricalDistribution(["p", "q"])),
+]
 
 
 def grid_of(specs: Sequence[Spec]) -> dict[str, list[Any]]:
@@ -180,8 +183,9 @@ def assert_valid(trial: FrozenTrial) -> None:
             assert type(value) is float
         else:
             assert isinstance(dist, CategoricalDistribution)
-            assert any(value is c or (type(value) is type(c) and value == c)
-                       for c in dist.choices), (value, dist.choices)
+            assert any(
+                value is c or (type(value) is type(c) and value == c) for c in dist.choices
+            ), (value, dist.choices)
 
 
 # ---------------------------------------------------------------------- the contract
@@ -256,8 +260,9 @@ def test_added_and_enqueued_trials(factory: Factory) -> None:
     study = ridgeline.create_study(sampler=sampler)
     dists = {s.name: s.dist for s in SIMPLE}
     for i, x in enumerate((-1.0, 1.0)):
-        study.add_trial(create_trial(params={"x": x, "k": i, "c": "p"}, distributions=dists,
-                                     value=float(i)))
+        study.add_trial(
+            create_trial(params={"x": x, "k": i, "c": "p"}, distributions=dists, value=float(i))
+        )
     study.enqueue_trial({"x": 0.0, "k": 4, "c": "q"})
     study.enqueue_trial({"k": 0})
     study.optimize(objective_of(SIMPLE), n_trials=6)
@@ -294,8 +299,7 @@ def test_ask_and_tell(factory: Factory) -> None:
 
 
 def test_multi_objective_study(factory: Factory) -> None:
-    study = ridgeline.create_study(directions=["minimize", "maximize"],
-                                   sampler=factory(8, SIMPLE))
+    study = ridgeline.create_study(directions=["minimize", "maximize"], sampler=factory(8, SIMPLE))
 
     def objective(trial: Trial) -> tuple[float, float]:
         value = objective_of(SIMPLE)(trial)
@@ -308,11 +312,13 @@ def test_multi_objective_study(factory: Factory) -> None:
 
 def test_sqlite_storage(factory: Factory, tmp_path: Any) -> None:
     storage = f"sqlite:///{tmp_path}/s.db"
-    study = ridgeline.create_study(study_name="contract", storage=storage,
-                                   sampler=factory(9, CONDITIONAL))
+    study = ridgeline.create_study(
+        study_name="contract", storage=storage, sampler=factory(9, CONDITIONAL)
+    )
     study.optimize(conditional_objective, n_trials=6, n_jobs=2)
-    resumed = ridgeline.load_study(study_name="contract", storage=storage,
-                                   sampler=factory(10, CONDITIONAL))
+    resumed = ridgeline.load_study(
+        study_name="contract", storage=storage, sampler=factory(10, CONDITIONAL)
+    )
     resumed.optimize(conditional_objective, n_trials=3)
     trials = resumed.trials
     assert len(trials) >= 8

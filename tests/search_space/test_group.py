@@ -60,15 +60,20 @@ def test_decomposed_search_space_is_incremental_and_counts_finished_trials() -> 
     study = ridgeline.create_study()
     calc = GroupDecomposedSearchSpace()
     calc_pruned = GroupDecomposedSearchSpace(include_pruned=True)
-    study.add_trial(create_trial(value=0.0, params={"a": 0.5, "b": 0.5},
-                                 distributions={"a": F, "b": F}))
+    study.add_trial(
+        create_trial(value=0.0, params={"a": 0.5, "b": 0.5}, distributions={"a": F, "b": F})
+    )
     assert calc.calculate(study).search_spaces == [{"a": F, "b": F}]
     running = study.ask()
     running.suggest_float("a", 0, 1)
-    study.add_trial(create_trial(state=TrialState.PRUNED, params={"a": 0.5},
-                                 distributions={"a": F}))
-    study.add_trial(create_trial(state=TrialState.FAIL, params={"z": 1},
-                                 distributions={"z": IntDistribution(0, 3)}))
+    study.add_trial(
+        create_trial(state=TrialState.PRUNED, params={"a": 0.5}, distributions={"a": F})
+    )
+    study.add_trial(
+        create_trial(
+            state=TrialState.FAIL, params={"z": 1}, distributions={"z": IntDistribution(0, 3)}
+        )
+    )
     assert calc.calculate(study).search_spaces == [{"a": F, "b": F}]
     assert calc_pruned.calculate(study).search_spaces == [{"a": F}, {"b": F}]
     running.suggest_float("c", 0, 1)

@@ -39,8 +39,9 @@ def _decimal_value(low: str, step: str, k: int) -> float:
 
 @st.composite
 def distribution_and_value(draw: st.DrawFn) -> tuple[BaseDistribution, Any]:
-    kind = draw(st.sampled_from(["float", "float_log", "float_step", "int", "int_log",
-                                 "int_step", "cat"]))
+    kind = draw(
+        st.sampled_from(["float", "float_log", "float_step", "int", "int_log", "int_step", "cat"])
+    )
     if kind == "float":
         low = draw(st.floats(-1e3, 1e3))
         high = low + draw(st.floats(0, 1e3))
@@ -119,8 +120,9 @@ def test_any_point_of_the_box_untransforms_to_valid_values(
     t = SearchSpaceTransform(space, **kw)
     bounds = t.bounds
     # Points of the box, its corners, and a little beyond it (clipped back in).
-    u = np.array(data.draw(st.lists(st.floats(-0.1, 1.1), min_size=len(bounds),
-                                    max_size=len(bounds))))
+    u = np.array(
+        data.draw(st.lists(st.floats(-0.1, 1.1), min_size=len(bounds), max_size=len(bounds)))
+    )
     x = bounds[:, 0] + u * (bounds[:, 1] - bounds[:, 0])
     for params in (t.untransform(x), *t.untransform_many(bounds.T)):
         for name, dist in space.items():
@@ -228,14 +230,18 @@ def test_log_float_is_encoded_by_its_logarithm() -> None:
     t = SearchSpaceTransform({"lr": FloatDistribution(1e-4, 1.0, log=True)}, transform_0_1=False)
     assert np.allclose(t.bounds, [[math.log(1e-4), 0.0]])
     assert np.isclose(t.transform({"lr": 1e-2})[0], math.log(1e-2))
-    flat = SearchSpaceTransform({"lr": FloatDistribution(1e-4, 1.0, log=True)},
-                                transform_log=False, transform_0_1=False)
+    flat = SearchSpaceTransform(
+        {"lr": FloatDistribution(1e-4, 1.0, log=True)}, transform_log=False, transform_0_1=False
+    )
     assert flat.bounds.tolist() == [[1e-4, 1.0]]
 
 
 def test_single_value_distributions() -> None:
-    space = {"a": FloatDistribution(2.0, 2.0), "b": IntDistribution(3, 3),
-             "c": CategoricalDistribution(["only"])}
+    space = {
+        "a": FloatDistribution(2.0, 2.0),
+        "b": IntDistribution(3, 3),
+        "c": CategoricalDistribution(["only"]),
+    }
     t = SearchSpaceTransform(space)
     x = t.transform({"a": 2.0, "b": 3, "c": "only"})
     assert np.all((x >= 0) & (x <= 1))
@@ -243,8 +249,11 @@ def test_single_value_distributions() -> None:
 
 
 def test_column_order_follows_the_search_space() -> None:
-    space = {"z": FloatDistribution(0, 1), "a": CategoricalDistribution([1, 2]),
-             "m": IntDistribution(0, 3)}
+    space = {
+        "z": FloatDistribution(0, 1),
+        "a": CategoricalDistribution([1, 2]),
+        "m": IntDistribution(0, 3),
+    }
     t = SearchSpaceTransform(space)
     assert [c.tolist() for c in t.column_to_encoded_columns] == [[0], [1, 2], [3]]
     assert t.encoded_column_to_column.tolist() == [0, 1, 1, 2]
