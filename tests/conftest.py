@@ -18,6 +18,9 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from mysql_server import LocalMySQL, find_mysql_binaries
+from mysql_server import admin as mysql_admin
+from mysql_server import new_database as new_mysql_database
 from postgres_server import PG_USER, LocalPostgres, admin, find_pg_bindir, has_user, new_database
 
 
@@ -85,3 +88,50 @@ def postgres_storage_url(_postgres_shared_db: str) -> str:
         # Ids keep growing across tests (no RESTART IDENTITY), as they would in production.
         admin(_postgres_shared_db, f"TRUNCATE {names} CASCADE")
     return _postgres_shared_db
+
+
+@pytest.fixture(scope="session")
+def mysql_url() -> Iterator[str]:
+    """The URL of a MySQL-compatible server (MariaDB) for the whole test session: the one
+    named by ``RIDGELINE_TEST_MYSQL_URL``, or a throw-away server started here."""
+    given = os.environ.get("RIDGELINE_TEST_MYSQL_URL")
+    if given:
+        yield given
+        return
+    binaries = find_mysql_binaries()
+    if binaries is None:
+        reason = (
+            "MariaDB/MySQL server binaries (mariadb-install-db, mariadbd) not found and "
+            "RIDGELINE_TEST_MYSQL_URL is not set."
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason} CI must run the MySQL tests.")
+        pytest.skip(reason)
+    server = LocalMySQL(*binaries)
+    try:
+        server.start()
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def _mysql_shared_db(mysql_url: str) -> Iterator[str]:
+    with new_mysql_database(mysql_url) as url:
+        yield url
+
+
+@pytest.fixture
+def mysql_storage_url(_mysql_shared_db: str) -> str:
+    """A MySQL database with every table emptied (schema and its version stamp kept)."""
+    tables = mysql_admin(
+        _mysql_shared_db,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+        "AND table_name <> 'alembic_version'",
+    )
+    if tables:
+        statements = ["SET FOREIGN_KEY_CHECKS = 0"]
+        statements += [f"DELETE FROM `{t[0]}`" for t in tables]
+        statements.append("SET FOREIGN_KEY_CHECKS = 1")
+        mysql_admin(_mysql_shared_db, *statements)
+    return _mysql_shared_db

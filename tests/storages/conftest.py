@@ -22,6 +22,7 @@ BACKENDS = [
     "inmemory",
     "sqlite",
     pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("mysql", marks=pytest.mark.mysql),
 ]
 
 
@@ -36,6 +37,8 @@ def storage_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) ->
         return f"sqlite:///{tmp_path / 'study.db'}"
     if backend == "postgres":
         return str(request.getfixturevalue("postgres_storage_url"))
+    if backend == "mysql":
+        return str(request.getfixturevalue("mysql_storage_url"))
     return None
 
 

@@ -74,9 +74,11 @@ def test_default_drivers(given: str, expected: str) -> None:
     assert normalize_url(given) == expected
 
 
-def test_missing_mysql_driver_names_the_extra() -> None:
-    if importlib.util.find_spec("pymysql") is not None:
-        pytest.skip("PyMySQL is installed here.")
+def test_missing_mysql_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pymysql" else real(name, *a)
+    )
     with pytest.raises(ImportError, match=r"`pymysql` driver.*pip install 'ridgeline\[mysql\]'"):
         RDBStorage("mysql://user:secret@localhost/db")
 
