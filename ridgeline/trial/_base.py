@@ -27,6 +27,41 @@ class BaseTrial(abc.ABC):
 
     __slots__ = ()
 
+    _number: int
+    _params: dict[str, Any]
+    _distributions: dict[str, BaseDistribution]
+    _user_attrs: dict[str, Any]
+    _system_attrs: dict[str, Any]
+    _intermediate_values: dict[int, float]
+
+    # Read-only views: each returns a fresh copy, so changing it changes nothing recorded.
+    @property
+    def number(self) -> int:
+        """The trial's number within its study (0, 1, 2, ...)."""
+        return self._number
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """``{name: value}`` of the parameters suggested so far."""
+        return dict(self._params)
+
+    @property
+    def distributions(self) -> dict[str, BaseDistribution]:
+        return dict(self._distributions)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return dict(self._user_attrs)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return dict(self._system_attrs)
+
+    @property
+    def intermediate_values(self) -> dict[int, float]:
+        """``{step: value}`` reported so far."""
+        return dict(self._intermediate_values)
+
     @abc.abstractmethod
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         """The value of parameter ``name`` drawn from (or checked against) ``distribution``."""

@@ -43,8 +43,8 @@ class FixedTrial(BaseTrial):
             raise FixedTrialError(
                 f"`params` of FixedTrial must be a dict; got {type(params).__name__}."
             )
-        self._params = dict(params)
-        self._suggested: dict[str, Any] = {}
+        self._fixed = dict(params)
+        self._params: dict[str, Any] = {}
         self._distributions: dict[str, BaseDistribution] = {}
         self._user_attrs: dict[str, Any] = {}
         self._system_attrs: dict[str, Any] = {}
@@ -53,20 +53,20 @@ class FixedTrial(BaseTrial):
         self._datetime_start = datetime.datetime.now()
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
-        if name not in self._params:
+        if name not in self._fixed:
             raise FixedTrialError(
                 f"FixedTrial has no value for parameter {name!r}; give it in `params` "
-                f"(known: {sorted(self._params)})."
+                f"(known: {sorted(self._fixed)})."
             )
         if name in self._distributions:
             check_distribution_compatibility(self._distributions[name], distribution)
-        value = self._params[name]
+        value = self._fixed[name]
         internal = distribution.to_internal_repr(value)
         if not distribution.contains(internal):
             warn_at_user_line(
                 f"The value {value!r} of parameter {name!r} lies outside {distribution!r}."
             )
-        self._suggested[name] = value
+        self._params[name] = value
         self._distributions[name] = distribution
         return value
 
@@ -81,30 +81,6 @@ class FixedTrial(BaseTrial):
 
     def set_system_attr(self, key: str, value: Any) -> None:
         self._system_attrs[key] = value
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return dict(self._suggested)
-
-    @property
-    def distributions(self) -> dict[str, BaseDistribution]:
-        return dict(self._distributions)
-
-    @property
-    def user_attrs(self) -> dict[str, Any]:
-        return dict(self._user_attrs)
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return dict(self._system_attrs)
-
-    @property
-    def intermediate_values(self) -> dict[int, float]:
-        return dict(self._intermediate_values)
-
-    @property
-    def number(self) -> int:
-        return self._number
 
     @property
     def datetime_start(self) -> datetime.datetime:

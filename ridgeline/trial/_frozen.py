@@ -171,10 +171,6 @@ class FrozenTrial(BaseTrial):
 
     # ----------------------------------------------------------------- attributes
     @property
-    def number(self) -> int:
-        return self._number
-
-    @property
     def state(self) -> TrialState:
         return self._state
 
@@ -207,26 +203,6 @@ class FrozenTrial(BaseTrial):
         if self._datetime_start is None or self._datetime_complete is None:
             return None
         return self._datetime_complete - self._datetime_start
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return dict(self._params)
-
-    @property
-    def distributions(self) -> dict[str, BaseDistribution]:
-        return dict(self._distributions)
-
-    @property
-    def user_attrs(self) -> dict[str, Any]:
-        return dict(self._user_attrs)
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return dict(self._system_attrs)
-
-    @property
-    def intermediate_values(self) -> dict[int, float]:
-        return dict(self._intermediate_values)
 
     @property
     def last_step(self) -> int | None:

@@ -208,27 +208,6 @@ class Trial(BaseTrial):
         self._snapshot = None
 
     @property
-    def number(self) -> int:
-        """The trial's number within its study (0, 1, 2, ...)."""
-        return self._number
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return dict(self._params)
-
-    @property
-    def distributions(self) -> dict[str, BaseDistribution]:
-        return dict(self._distributions)
-
-    @property
-    def user_attrs(self) -> dict[str, Any]:
-        return dict(self._user_attrs)
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return dict(self._system_attrs)
-
-    @property
     def datetime_start(self) -> datetime.datetime | None:
         return self._datetime_start
 
