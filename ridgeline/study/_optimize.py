@@ -143,6 +143,10 @@ def optimize(
                 study, func, budget, catch_t, callback_list, gc_after_trial, progress, running, jobs
             )
     except KeyboardInterrupt:
+        # Worker threads (n_jobs > 1) keep running after the interrupt reaches this thread:
+        # stop them from starting new trials, and record the ones they run as FAIL now.
+        with budget.lock:
+            budget.error = budget.error or KeyboardInterrupt()
         for trial in list(running.values()):
             _fail_interrupted(study, trial)
         raise

@@ -544,3 +544,32 @@ def test_trials_are_shared_immutable_records() -> None:
     study.optimize(quadratic, n_trials=1)
     assert first[0] is study.trials[0]  # no deep copies of finished trials
     assert math.isfinite(first[0].value or 0.0)
+
+
+def test_keyboard_interrupt_with_threads_stops_workers() -> None:
+    import _thread
+
+    started = threading.Event()
+
+    def objective(trial: ridgeline.Trial) -> float:
+        trial.suggest_float("x", 0, 1)
+        if trial.number == 0:
+            started.set()
+        time.sleep(0.3)
+        return 0.0
+
+    def interrupt() -> None:
+        started.wait(5)
+        time.sleep(0.1)
+        _thread.interrupt_main()  # what Ctrl-C does
+
+    study = ridgeline.create_study()
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(objective, n_trials=50, n_jobs=2)
+    n_after_interrupt = len(study.trials)
+    assert all(t.state == TrialState.FAIL for t in study.trials)
+    assert all("KeyboardInterrupt" in t.system_attrs["fail_reason"] for t in study.trials)
+    time.sleep(0.8)  # the worker threads finish their objectives but start nothing new
+    assert len(study.trials) == n_after_interrupt <= 2
+    assert all(t.state == TrialState.FAIL for t in study.trials)
