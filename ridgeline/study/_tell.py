@@ -145,24 +145,22 @@ def tell(
             state = TrialState.COMPLETE
     assert state is not None
 
-    if state == TrialState.FAIL and fail_reason is not None:
-        storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, fail_reason)
-        if traceback_text is not None:
-            storage.set_trial_system_attr(trial_id, TRACEBACK_KEY, traceback_text)
-        if USER_ERROR_KEY not in record._user_attrs:
-            storage.set_trial_user_attr(trial_id, USER_ERROR_KEY, fail_reason)
-        record = storage.get_trial(trial_id)
-
-    snapshot = trial._frozen() if isinstance(trial, Trial) else record
     try:
-        study.sampler.after_trial(study, snapshot, state, final_values)
-    finally:
+        if state == TrialState.FAIL and fail_reason is not None:
+            storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, fail_reason)
+            if traceback_text is not None:
+                storage.set_trial_system_attr(trial_id, TRACEBACK_KEY, traceback_text)
+            if USER_ERROR_KEY not in record._user_attrs:
+                storage.set_trial_user_attr(trial_id, USER_ERROR_KEY, fail_reason)
+        snapshot = trial._frozen() if isinstance(trial, Trial) else record
         try:
+            study.sampler.after_trial(study, snapshot, state, final_values)
+        finally:
             storage.set_trial_state_values(trial_id, state, final_values)
-        except UpdateFinishedTrialError:
-            # Another worker (heartbeat monitor, Ctrl-C handler) finished it meanwhile.
-            if not skip_if_finished:
-                raise
+    except UpdateFinishedTrialError:
+        # Another worker (heartbeat monitor, Ctrl-C handler) finished it meanwhile.
+        if not skip_if_finished:
+            raise
     return storage.get_trial(trial_id)
 
 

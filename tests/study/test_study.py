@@ -573,3 +573,18 @@ def test_keyboard_interrupt_with_threads_stops_workers() -> None:
     time.sleep(0.8)  # the worker threads finish their objectives but start nothing new
     assert len(study.trials) == n_after_interrupt <= 2
     assert all(t.state == TrialState.FAIL for t in study.trials)
+
+
+def test_trial_finished_elsewhere_meanwhile_is_left_as_is() -> None:
+    # E.g. another worker's heartbeat monitor failed this trial during a long pause.
+    def objective(trial: ridgeline.Trial) -> float:
+        trial.suggest_float("x", 0, 1)
+        trial.study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+        if trial.number == 0:
+            raise ValueError("late failure")
+        return 1.0
+
+    study = ridgeline.create_study()
+    study.optimize(objective, n_trials=2, catch=ValueError)
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.FAIL]
+    assert "fail_reason" not in study.trials[0].system_attrs
