@@ -125,12 +125,14 @@ def optimize(
     show_progress_bar: bool,
 ) -> None:
     catch_t, callback_list, jobs = _check_args(func, n_trials, timeout, n_jobs, catch, callbacks)
-    if not study._optimize_lock.acquire(blocking=False):
+    local = study._thread_local
+    if getattr(local, "in_optimize", False):
         raise _NestedOptimizeError(
-            "Study.optimize cannot be called while the same study is already optimizing "
-            "(from an objective or a callback, or another thread). Use a second Study object "
-            "loaded from the same storage for parallel workers."
+            "Study.optimize cannot be called from inside the same study's optimize (an "
+            "objective or a callback). Start a second optimize from another thread or process, "
+            "or use n_jobs."
         )
+    local.in_optimize = True
     study._stop_flag = False
     budget = _Budget(n_trials, timeout)
     progress = ProgressBar(study, show_progress_bar, n_trials, timeout)
@@ -152,7 +154,7 @@ def optimize(
         raise
     finally:
         progress.close()
-        study._optimize_lock.release()
+        local.in_optimize = False
     if budget.error is not None:
         raise budget.error
 

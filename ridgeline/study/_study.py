@@ -60,16 +60,16 @@ class Study:
         )
         self.pruner: BasePruner = pruner if pruner is not None else MedianPruner()
         self._stop_flag = False
-        self._optimize_lock = threading.Lock()
+        self._thread_local = threading.local()  # per thread: inside optimize or not
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_optimize_lock"]
+        del state["_thread_local"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._optimize_lock = threading.Lock()
+        self._thread_local = threading.local()  # per thread: inside optimize or not
 
     # ------------------------------------------------------------------ directions
     @property

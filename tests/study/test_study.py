@@ -311,8 +311,9 @@ def test_optimize_rejects_non_callable_and_nesting() -> None:
         study.optimize(quadratic, n_trials=1)
         return 0.0
 
-    with pytest.raises(RuntimeError, match="cannot be called while the same study"):
+    with pytest.raises(RuntimeError, match="cannot be called from inside the same study"):
         study.optimize(nested, n_trials=1)
+    study.optimize(quadratic, n_trials=1)  # the flag is cleared after the error
 
 
 def test_callbacks_and_max_trials_callback() -> None:
@@ -588,3 +589,17 @@ def test_trial_finished_elsewhere_meanwhile_is_left_as_is() -> None:
     study.optimize(objective, n_trials=2, catch=ValueError)
     assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.FAIL]
     assert "fail_reason" not in study.trials[0].system_attrs
+
+
+def test_optimize_from_several_threads_on_one_study() -> None:
+    study = ridgeline.create_study()
+    threads = [
+        threading.Thread(target=study.optimize, args=(quadratic,), kwargs={"n_trials": 20})
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(t.number for t in study.trials) == list(range(60))
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
