@@ -50,7 +50,10 @@ def make_storage(storage_url: str | None) -> Iterator[MakeStorage]:
     def make(**kwargs: Any) -> BaseStorage:
         if storage_url is None:
             if kwargs:
-                pytest.skip(f"InMemoryStorage takes no options ({sorted(kwargs)}).")
+                pytest.fail(
+                    f"InMemoryStorage takes no options ({sorted(kwargs)}); run this test on the "
+                    "RDB backends only (parametrize `backend`)."
+                )
             if not memory:
                 memory.append(InMemoryStorage())
             return memory[0]

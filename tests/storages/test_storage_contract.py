@@ -565,6 +565,15 @@ def test_heartbeats_disabled_by_default(storage: BaseStorage) -> None:
     assert storage.get_trial(trial_id).state == TrialState.RUNNING
 
 
+# Heartbeats are a property of durable storages; an in-memory study dies with its process.
+RDB_BACKENDS = [
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("mysql", marks=pytest.mark.mysql),
+]
+
+
+@pytest.mark.parametrize("backend", RDB_BACKENDS)
 def test_stale_trials_fail_once(make_storage: MakeStorage) -> None:
     storages = [make_storage(heartbeat_interval=0.05, grace_period=0.15) for _ in range(3)]
     storage = storages[0]
@@ -601,6 +610,7 @@ def test_stale_trials_fail_once(make_storage: MakeStorage) -> None:
     assert storage.fail_stale_trials(study_id) == []
 
 
+@pytest.mark.parametrize("backend", RDB_BACKENDS)
 def test_claimed_trials_are_judged_from_their_start(make_storage: MakeStorage) -> None:
     storage = make_storage(heartbeat_interval=0.05, grace_period=0.15)
     study_id = _study(storage)
@@ -613,6 +623,7 @@ def test_claimed_trials_are_judged_from_their_start(make_storage: MakeStorage) -
     assert storage.fail_stale_trials(study_id) == [claimed]
 
 
+@pytest.mark.parametrize("backend", RDB_BACKENDS)
 def test_default_grace_period_is_two_intervals(make_storage: MakeStorage) -> None:
     storage = make_storage(heartbeat_interval=0.1)
     study_id = _study(storage)
