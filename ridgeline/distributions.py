@@ -101,12 +101,16 @@ def _adjust_high(low: float, high: float, step: float, owner: str) -> float:
     d_r = d_high - d_low
     if d_r % d_step != decimal.Decimal("0"):
         adjusted = float((d_r // d_step) * d_step + d_low)
-        warn_at_user_line(
-            f"The range of {owner} [{low}, {high}] is not divisible by `step`={step}; "
-            f"`high` is replaced by {adjusted}."
-        )
+        _warn_high_adjusted(owner, low, high, step, adjusted)
         return adjusted
     return high
+
+
+def _warn_high_adjusted(owner: str, low: Any, high: Any, step: Any, adjusted: Any) -> None:
+    warn_at_user_line(
+        f"The range of {owner} [{low}, {high}] is not divisible by `step`={step}; "
+        f"`high` is replaced by {adjusted}."
+    )
 
 
 class FloatDistribution(BaseDistribution):
@@ -240,10 +244,7 @@ class IntDistribution(BaseDistribution):
             )
         if (high - low) % step != 0:
             adjusted = (high - low) // step * step + low
-            warn_at_user_line(
-                f"The range of {owner} [{low}, {high}] is not divisible by `step`={step}; "
-                f"`high` is replaced by {adjusted}."
-            )
+            _warn_high_adjusted(owner, low, high, step, adjusted)
             high = adjusted
         self.low = low
         self.high = high

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ridgeline.exceptions import RidgelineError
 from ridgeline.trial._frozen import FrozenTrial
-from ridgeline.trial._state import TrialState
-from ridgeline.trial._trial import FIXED_PARAMS_KEY
+from ridgeline.trial._trial import waiting_trial
 
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
@@ -59,23 +58,11 @@ class RetryFailedTrialCallback:
         history = self.retry_history(trial)
         if self._max_retry is not None and len(history) >= self._max_retry:
             return
-        system_attrs: dict[str, Any] = {
-            _FAILED_TRIAL_KEY: trial.number,
-            _RETRY_HISTORY_KEY: [*history, trial.number],
-            FIXED_PARAMS_KEY: trial.params,
-        }
-        retry = FrozenTrial._make(
-            -1,
-            TrialState.WAITING,
-            None,
-            None,
-            None,
-            {},
-            {},
+        retry = waiting_trial(
+            trial.params,
             trial.user_attrs,
-            system_attrs,
-            trial.intermediate_values if self._inherit_intermediate_values else {},
-            -1,
+            {_FAILED_TRIAL_KEY: trial.number, _RETRY_HISTORY_KEY: [*history, trial.number]},
+            trial.intermediate_values if self._inherit_intermediate_values else None,
         )
         study._storage.create_new_trial(study._study_id, template_trial=retry)
 

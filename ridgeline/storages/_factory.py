@@ -3,6 +3,7 @@ from __future__ import annotations
 from ridgeline.exceptions import RidgelineError
 from ridgeline.storages._base import BaseStorage
 from ridgeline.storages._in_memory import InMemoryStorage
+from ridgeline.storages._url import mask_password
 
 __all__ = ["get_storage"]
 
@@ -32,7 +33,7 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
         if "://" not in storage or scheme not in _RDB_SCHEMES:
             raise StorageURLError(
                 f"`storage` must be a database URL with a scheme in {list(_RDB_SCHEMES)}, a "
-                f"storage object, or None; got {_mask(storage)!r}. Example: "
+                f"storage object, or None; got {mask_password(storage)!r}. Example: "
                 "'sqlite:///study.db'."
             )
         from ridgeline.storages._rdb.storage import RDBStorage
@@ -42,9 +43,3 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
         "`storage` must be a URL string, a BaseStorage instance or None; got "
         f"{type(storage).__name__}."
     )
-
-
-def _mask(url: str) -> str:
-    from ridgeline.storages._url import mask_password
-
-    return mask_password(url)

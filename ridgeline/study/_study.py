@@ -14,7 +14,7 @@ from ridgeline.study._best import best_trial_of, pareto_front_of
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
-from ridgeline.trial._trial import FIXED_PARAMS_KEY, Trial
+from ridgeline.trial._trial import FIXED_PARAMS_KEY, Trial, waiting_trial
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -295,19 +295,7 @@ class Study:
         params = dict(params)
         if skip_if_exists and self._has_trial_with_params(params):
             return
-        template = FrozenTrial(
-            number=-1,
-            state=TrialState.WAITING,
-            value=None,
-            datetime_start=None,
-            datetime_complete=None,
-            params={},
-            distributions={},
-            user_attrs=dict(user_attrs or {}),
-            system_attrs={FIXED_PARAMS_KEY: params},
-            intermediate_values={},
-            trial_id=-1,
-        )
+        template = waiting_trial(params, dict(user_attrs or {}))
         self._storage.create_new_trial(self._study_id, template)
 
     def _has_trial_with_params(self, params: dict[str, Any]) -> bool:

@@ -25,6 +25,28 @@ __all__ = ["Trial"]
 FIXED_PARAMS_KEY = "fixed_params"
 
 
+def waiting_trial(
+    fixed_params: dict[str, Any],
+    user_attrs: dict[str, Any],
+    system_attrs: dict[str, Any] | None = None,
+    intermediate_values: dict[int, float] | None = None,
+) -> FrozenTrial:
+    """The template of an enqueued trial: WAITING, with ``fixed_params`` for its suggestions."""
+    return FrozenTrial._make(
+        -1,
+        TrialState.WAITING,
+        None,
+        None,
+        None,
+        {},
+        {},
+        user_attrs,
+        {**(system_attrs or {}), FIXED_PARAMS_KEY: fixed_params},
+        intermediate_values or {},
+        -1,
+    )
+
+
 class TrialUsageError(RidgelineError, ValueError):
     """A Trial method was called with arguments it cannot accept."""
 
