@@ -34,6 +34,7 @@ EXPECTED = {
     ],
     "ridgeline.samplers": [
         "BaseSampler", "GridSampler", "PartialFixedSampler", "QMCSampler", "RandomSampler",
+        "TPESampler",
     ],
     "ridgeline.search_space": [
         "GroupDecomposedSearchSpace", "IntersectionSearchSpace", "SearchSpaceGroup",

@@ -3,5 +3,13 @@ from ridgeline.samplers._grid import GridSampler
 from ridgeline.samplers._partial_fixed import PartialFixedSampler
 from ridgeline.samplers._qmc import QMCSampler
 from ridgeline.samplers._random import RandomSampler
+from ridgeline.samplers._tpe import TPESampler
 
-__all__ = ["BaseSampler", "GridSampler", "PartialFixedSampler", "QMCSampler", "RandomSampler"]
+__all__ = [
+    "BaseSampler",
+    "GridSampler",
+    "PartialFixedSampler",
+    "QMCSampler",
+    "RandomSampler",
+    "TPESampler",
+]

@@ -11,8 +11,12 @@ __all__ = ["default_sampler"]
 def default_sampler(directions: Sequence[StudyDirection]) -> BaseSampler:
     """The sampler a study gets when none is given.
 
-    Random search until the model-based samplers land (TPE for one objective).
+    TPE for one objective; random search for several until NSGA-II lands.
     """
+    if len(directions) == 1:
+        from ridgeline.samplers._tpe import TPESampler
+
+        return TPESampler()
     from ridgeline.samplers._random import RandomSampler
 
     return RandomSampler()

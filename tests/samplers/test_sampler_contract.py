@@ -28,6 +28,7 @@ from ridgeline.samplers import (
     PartialFixedSampler,
     QMCSampler,
     RandomSampler,
+    TPESampler,
 )
 from ridgeline.trial import FrozenTrial, Trial, TrialState, create_trial
 
@@ -153,6 +154,11 @@ FACTORIES: dict[str, Factory] = {
         QMCSampler(seed=seed, warn_independent_sampling=False),
     ),
     "user-written": lambda seed, specs: PerturbBestSampler(seed=seed),
+    "tpe": lambda seed, specs: TPESampler(seed=seed, n_startup_trials=3),
+    "tpe-univariate": lambda seed, specs: TPESampler(
+        seed=seed, n_startup_trials=3, multivariate=False
+    ),
+    "tpe-group": lambda seed, specs: TPESampler(seed=seed, n_startup_trials=3, group=True),
 }
 
 

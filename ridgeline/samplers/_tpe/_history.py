@@ -1,0 +1,248 @@
+"""A study's finished trials as arrays that only grow, and the good/bad split over them.
+
+Finished trials never change, so :class:`History` looks at each one once (through a
+:class:`~ridgeline.search_space.FinishedTrialCursor`) and appends what TPE needs to growing
+arrays: its rank keys, and per parameter and distribution its model-space value. Asking for a
+suggestion at trial 10,000 costs the new trials plus vectorised work over the arrays, never a
+Python loop over the history.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ridgeline.distributions import BaseDistribution
+from ridgeline.samplers._tpe._codec import Codec
+from ridgeline.search_space._group import SearchSpaceGroup
+from ridgeline.search_space._intersection import FinishedTrialCursor, _intersect
+from ridgeline.study._study_direction import StudyDirection
+from ridgeline.trial._frozen import FrozenTrial
+from ridgeline.trial._state import TrialState
+
+__all__ = ["CONSTRAINTS_KEY", "History"]
+
+CONSTRAINTS_KEY = "constraints"
+
+
+class _Grow:
+    """A 1-d (or 2-d, rows growing) numpy array with amortised O(1) appends."""
+
+    __slots__ = ("_data", "n")
+
+    def __init__(self, dtype: Any, width: int | None = None) -> None:
+        shape = (16,) if width is None else (16, width)
+        self._data = np.empty(shape, dtype=dtype)
+        self.n = 0
+
+    def append(self, value: Any) -> None:
+        if self.n == len(self._data):
+            grown = np.empty((2 * len(self._data), *self._data.shape[1:]), self._data.dtype)
+            grown[: self.n] = self._data[: self.n]
+            self._data = grown
+        self._data[self.n] = value
+        self.n += 1
+
+    def extend(self, values: np.ndarray) -> None:
+        need = self.n + len(values)
+        if need > len(self._data):
+            size = max(need, 2 * len(self._data))
+            grown = np.empty((size, *self._data.shape[1:]), self._data.dtype)
+            grown[: self.n] = self._data[: self.n]
+            self._data = grown
+        self._data[self.n : need] = values
+        self.n = need
+
+    @property
+    def view(self) -> np.ndarray:
+        return self._data[: self.n]
+
+
+class Column:
+    """One parameter under one distribution: model-space value per history row."""
+
+    __slots__ = ("codec", "mask", "u")
+
+    def __init__(self, codec: Codec) -> None:
+        self.codec = codec
+        self.mask = _Grow(bool)  # the row has the parameter, with a value the codec accepts
+        self.u = _Grow(float)
+
+    def add(self, trials: Sequence[FrozenTrial], name: str) -> None:
+        present = [t._params.get(name, None) for t in trials]
+        has = np.array([name in t._params for t in trials], dtype=bool)
+        u, valid = self.codec.encode(present)
+        self.mask.extend(has & valid)
+        self.u.extend(np.where(has & valid, u, 0.0))
+
+
+class History:
+    """The COMPLETE and PRUNED trials of one study, in arrival order, as arrays.
+
+    Args:
+        directions: The study's directions (values are stored minimisation-oriented).
+        use_constraints: Whether trials carry constraint values (``constraints_func``).
+    """
+
+    def __init__(self, directions: Sequence[StudyDirection], use_constraints: bool) -> None:
+        self.cursor = FinishedTrialCursor()
+        self.signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions])
+        self.use_constraints = use_constraints
+        self.trials: list[FrozenTrial] = []
+        self.numbers = _Grow(np.int64)
+        self.pruned = _Grow(bool)
+        self.neg_step = _Grow(float)  # minus the last reported step of pruned trials
+        self.scores = _Grow(float, len(directions))  # minimisation-oriented values
+        self.violation = _Grow(float)
+        self.columns: dict[tuple[str, BaseDistribution], Column] = {}
+        self.intersection: dict[str, BaseDistribution] | None = None
+        self.groups = SearchSpaceGroup()
+        self._below_cache: tuple[int, int, np.ndarray] | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.trials)
+
+    # ------------------------------------------------------------------ updating
+    def update(self, study: Any) -> list[FrozenTrial]:
+        """Fold in trials finished since the last call; return the unfinished ones."""
+        new, pending = self.cursor.advance(study)
+        rows = [t for t in new if t.state in (TrialState.COMPLETE, TrialState.PRUNED)]
+        if rows:
+            for trial in rows:
+                self._add_row(trial)
+            for (name, _), column in self.columns.items():
+                column.add(rows, name)
+        return pending
+
+    def _add_row(self, trial: FrozenTrial) -> None:
+        self.trials.append(trial)
+        self.numbers.append(trial._number)
+        m = len(self.signs)
+        if trial.state == TrialState.COMPLETE and trial._values is not None:
+            self.pruned.append(False)
+            self.neg_step.append(0.0)
+            self.scores.append(np.asarray(trial._values, dtype=float) * self.signs)
+        else:
+            self.pruned.append(True)
+            score = math.inf
+            neg_step = 1.0  # without any report: after every pruned trial that reported
+            if trial._intermediate_values and m == 1:
+                step = max(trial._intermediate_values)
+                value = trial._intermediate_values[step]
+                neg_step = -float(step)
+                score = value * self.signs[0] if math.isfinite(value) else math.inf
+            self.neg_step.append(neg_step)
+            self.scores.append(np.full(m, score))
+        self.violation.append(self._violation(trial))
+        self.intersection = _intersect(self.intersection, trial._distributions)
+        self.groups.add_distributions(trial._distributions)
+
+    def _violation(self, trial: FrozenTrial) -> float:
+        if not self.use_constraints:
+            return 0.0
+        constraints = trial._system_attrs.get(CONSTRAINTS_KEY)
+        if constraints is None:
+            return math.inf
+        try:
+            return float(sum(max(float(c), 0.0) for c in constraints))
+        except (TypeError, ValueError):
+            return math.inf
+
+    def column(self, name: str, dist: BaseDistribution) -> Column:
+        """The column of ``name`` under ``dist``, built over the whole history on first use."""
+        key = (name, dist)
+        column = self.columns.get(key)
+        if column is None:
+            column = Column(Codec(dist))
+            column.add(self.trials, name)
+            self.columns[key] = column
+        return column
+
+    # ------------------------------------------------------------------ ranking
+    def below_mask(self, n_below: int) -> np.ndarray:
+        """Boolean mask of the ``n_below`` best rows (cached until the history grows).
+
+        Best first: feasible before infeasible (by total violation), COMPLETE before PRUNED,
+        pruned trials by the last step they reached (later first) and then by their value
+        there (Optuna's convention); COMPLETE trials by value, or for several objectives by
+        non-domination rank (Deb et al. 2002), the last front cut by the sum of per-objective
+        ranks within it. Ties go to the older trial.
+        """
+        cached = self._below_cache
+        if cached is not None and cached[0] == self.n and cached[1] == n_below:
+            return cached[2]
+        n = self.n
+        mask = np.zeros(n, dtype=bool)
+        if n_below > 0 and n > 0:
+            order = self._order(n_below)
+            mask[order[:n_below]] = True
+        self._below_cache = (n, n_below, mask)
+        return mask
+
+    def _order(self, n_below: int) -> np.ndarray:
+        violation = self.violation.view
+        infeasible = violation > 0
+        pruned = self.pruned.view
+        scores = self.scores.view
+        numbers = self.numbers.view
+        if scores.shape[1] == 1:
+            primary = scores[:, 0]
+        else:
+            primary = np.full(self.n, np.inf)
+            candidates = np.flatnonzero(~infeasible & ~pruned)
+            primary[candidates] = _front_keys(scores[candidates], n_below)
+        return np.lexsort((numbers, primary, self.neg_step.view, pruned, violation, infeasible))
+
+
+def _front_keys(points: np.ndarray, n_needed: int) -> np.ndarray:
+    """Sort keys for multi-objective points: front index, then the in-front tie-break.
+
+    Fronts are peeled until ``n_needed`` points are ranked; the rest get ``inf``.
+    """
+    n = len(points)
+    keys = np.full(n, np.inf)
+    remaining = np.arange(n)
+    front_index = 0
+    ranked = 0
+    while ranked < n_needed and len(remaining):
+        front = remaining[_nondominated(points[remaining])]
+        ranks = np.argsort(np.argsort(points[front], axis=0), axis=0).sum(axis=1)
+        keys[front] = front_index * (n + 1) * points.shape[1] + ranks
+        ranked += len(front)
+        remaining = np.setdiff1d(remaining, front, assume_unique=True)
+        front_index += 1
+    return keys
+
+
+def _nondominated(points: np.ndarray) -> np.ndarray:
+    """Mask of the points no other point dominates (minimisation)."""
+    order = np.argsort(points.sum(axis=1), kind="stable")
+    front: list[int] = []
+    for i in order:  # a dominating point always has a smaller sum, so it comes first
+        p = points[i]
+        if front:
+            f = points[front]
+            if np.any(np.all(f <= p, axis=1) & np.any(f < p, axis=1)):
+                continue
+        front.append(int(i))
+    mask = np.zeros(len(points), dtype=bool)
+    mask[front] = True
+    return mask
+
+
+def encode_pending(
+    column: Column, name: str, trials: Sequence[FrozenTrial]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Model-space values of ``name`` in running trials that have it (for constant liar)."""
+    having = [t._params[name] for t in trials if name in t._params]
+    if not having:
+        return np.empty(0), np.empty(0, dtype=bool)
+    return column.codec.encode(having)
+
+
+def params_of(trials: Sequence[FrozenTrial]) -> list[Mapping[str, Any]]:
+    return [t._params for t in trials]
