@@ -37,6 +37,9 @@ class DistributionError(RidgelineError, ValueError):
     """A distribution was given arguments that describe no valid set of values."""
 
 
+_KEY_CACHE = "_cached_key"
+
+
 class BaseDistribution(abc.ABC):
     """Base class of the parameter distributions.
 
@@ -64,7 +67,7 @@ class BaseDistribution(abc.ABC):
         return self._contains(param_value_in_internal_repr)
 
     def _asdict(self) -> dict[str, Any]:
-        return {k.lstrip("_"): v for k, v in self.__dict__.items()}
+        return {k.lstrip("_"): v for k, v in self.__dict__.items() if k != _KEY_CACHE}
 
     def __eq__(self, other: object) -> bool:
         if type(self) is not type(other):
@@ -73,7 +76,13 @@ class BaseDistribution(abc.ABC):
         return self._key() == other._key()
 
     def _key(self) -> tuple[Any, ...]:
-        return tuple(sorted(self._asdict().items()))
+        # Distributions are immutable, so the key (compared and hashed on every dict lookup
+        # samplers make) is computed once.
+        key = self.__dict__.get(_KEY_CACHE)
+        if key is None:
+            key = tuple(sorted(self._asdict().items()))
+            self.__dict__[_KEY_CACHE] = key
+        return key
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._key()))
@@ -359,7 +368,11 @@ class CategoricalDistribution(BaseDistribution):
 
     def _key(self) -> tuple[Any, ...]:
         # Compare choices with their types so that [1, 2] != [True, 2].
-        return tuple((type(c).__name__, "nan" if c != c else c) for c in self.choices)
+        key = self.__dict__.get(_KEY_CACHE)
+        if key is None:
+            key = tuple((type(c).__name__, "nan" if c != c else c) for c in self.choices)
+            self.__dict__[_KEY_CACHE] = key
+        return key
 
 
 class _CategoricalTypeError(RidgelineError, TypeError):
