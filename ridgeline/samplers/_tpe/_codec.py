@@ -27,7 +27,7 @@ from ridgeline.distributions import (
     IntDistribution,
 )
 
-__all__ = ["CONTINUOUS", "CATEGORICAL", "DISCRETE", "Codec"]
+__all__ = ["CATEGORICAL", "CONTINUOUS", "DISCRETE", "Codec", "NumericCodecs"]
 
 CONTINUOUS = 0
 DISCRETE = 1
@@ -49,6 +49,7 @@ class Codec:
     """Encode and decode one distribution's values (see the module docstring)."""
 
     __slots__ = (
+        "cache",
         "choices",
         "decimals",
         "dist",
@@ -67,6 +68,7 @@ class Codec:
 
     def __init__(self, dist: BaseDistribution) -> None:
         self.dist = dist
+        self.cache: dict[Any, Any] = {}  # derived tables (e.g. categorical kernels)
         self.choices: tuple[Any, ...] = ()
         self.n_choices = 0
         self.low = self.high = self.step = 0.0
@@ -125,6 +127,20 @@ class Codec:
         valid = (x >= self.low - tol) & (x <= self.high + tol)
         return self._to_u(np.clip(x, self.low, self.high)), valid
 
+    def encode_one(self, value: Any) -> tuple[float, bool]:
+        """:meth:`encode` for one value, without numpy (the per-trial update path)."""
+        if self.kind == CATEGORICAL:
+            assert isinstance(self.dist, CategoricalDistribution)
+            found = self.dist.index_of(value)
+            return (-1.0, False) if found is None else (float(found), True)
+        x = _as_float(value)
+        tol = 1e-9 * max(1.0, abs(self.high - self.low))
+        if not (self.low - tol <= x <= self.high + tol):
+            return 0.0, False
+        x = min(max(x, self.low), self.high)
+        t = math.log(x) if self.log else x
+        return (t - self.raw_low) / self.raw_width, True
+
     def _to_u(self, x: np.ndarray) -> np.ndarray:
         t = np.log(x) if self.log else x
         return (t - self.raw_low) / self.raw_width
@@ -147,6 +163,22 @@ class Codec:
         half = 0.5 * self.step
         return self._to_u(x - half), self._to_u(x + half)
 
+    def decode_one(self, u: float) -> Any:
+        """:meth:`decode` for one point, without numpy."""
+        if self.kind == CATEGORICAL:
+            return self.choices[min(max(round(u), 0), self.n_choices - 1)]
+        t = self.raw_low + min(max(u, 0.0), 1.0) * self.raw_width
+        x = math.exp(t) if self.log else t
+        if self.kind == CONTINUOUS:
+            return min(max(x, self.low), self.high)
+        k = min(max(math.floor((x - self.low) / self.step + 0.5), 0), self.n_steps)
+        if self.is_int:
+            return int(self.low) + k * int(self.step)
+        value = self.low + k * self.step
+        if self.decimals is not None:
+            value = round(value, self.decimals)
+        return min(max(value, self.low), self.high)
+
     def decode(self, u: np.ndarray) -> list[Any]:
         """External values for model-space points (snapped to the grid, clipped to bounds)."""
         if self.kind == CATEGORICAL:
@@ -163,6 +195,51 @@ class Codec:
         if self.decimals is not None:
             grid = np.round(grid, self.decimals)
         return np.clip(grid, self.low, self.high).tolist()
+
+
+class NumericCodecs:
+    """Several numeric codecs at once: cells and snapping on ``(points, parameters)`` arrays
+    in a fixed number of numpy calls, whatever the number of parameters."""
+
+    def __init__(self, codecs: Sequence[Codec]) -> None:
+        self.n = len(codecs)
+        self.disc = np.array([c.kind == DISCRETE for c in codecs], dtype=bool)
+        self.any_disc = bool(self.disc.any())
+        self.log = np.array([c.log for c in codecs], dtype=bool)
+        self.low = np.array([c.low for c in codecs])
+        self.step = np.array([c.step if c.kind == DISCRETE else 1.0 for c in codecs])
+        self.n_steps = np.array([c.n_steps for c in codecs], dtype=float)
+        self.raw_low = np.array([c.raw_low for c in codecs])
+        self.raw_width = np.array([c.raw_width for c in codecs])
+
+    def _to_u(self, x: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(self.log, np.log(np.maximum(x, 1e-300)), x)
+        return (t - self.raw_low) / self.raw_width
+
+    def _grid_values(self, u: np.ndarray) -> np.ndarray:
+        t = self.raw_low + np.clip(u, 0.0, 1.0) * self.raw_width
+        with np.errstate(over="ignore"):
+            x = np.where(self.log, np.exp(t), t)
+        k = np.clip(np.floor((x - self.low) / self.step + 0.5), 0.0, self.n_steps)
+        return self.low + k * self.step
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        """Clip to [0, 1]; move discrete columns to their grid points' positions."""
+        u = np.clip(u, 0.0, 1.0)
+        if not self.any_disc:
+            return u
+        return np.where(self.disc, self._to_u(self._grid_values(u)), u)
+
+    def cells(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cell edges (clipped to [0, 1]) of discrete columns; the point for continuous ones."""
+        if not self.any_disc:
+            return u, u
+        x = self._grid_values(u)
+        half = 0.5 * self.step
+        lo = np.where(self.disc, np.maximum(self._to_u(x - half), 0.0), u)
+        hi = np.where(self.disc, np.minimum(self._to_u(x + half), 1.0), u)
+        return lo, hi
 
 
 def _as_float(value: Any) -> float:

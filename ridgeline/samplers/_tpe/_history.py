@@ -72,6 +72,16 @@ class Column:
         self.u = _Grow(float)
 
     def add(self, trials: Sequence[FrozenTrial], name: str) -> None:
+        if len(trials) == 1:  # the common case: one trial finished since the last update
+            params = trials[0]._params
+            if name in params:
+                value, ok = self.codec.encode_one(params[name])
+                self.mask.append(ok)
+                self.u.append(value if ok else 0.0)
+            else:
+                self.mask.append(False)
+                self.u.append(0.0)
+            return
         present = [t._params.get(name, None) for t in trials]
         has = np.array([name in t._params for t in trials], dtype=bool)
         u, valid = self.codec.encode(present)

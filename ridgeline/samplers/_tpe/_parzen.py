@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from ridgeline.samplers._tpe._codec import CATEGORICAL, CONTINUOUS, Codec
+from ridgeline.samplers._tpe._codec import CATEGORICAL, CONTINUOUS, Codec, NumericCodecs
 from ridgeline.samplers._tpe._errors import TPEArgumentError
 from ridgeline.samplers._tpe._params import ParzenParams
 
@@ -46,6 +46,10 @@ _EPS = 1e-12
 # The (points, kernels) arrays of log_pdf: single precision halves their memory traffic; the
 # log densities stay within ~1e-4 of double precision, far below what separates candidates.
 _FLOAT = np.float32
+# Up to this many kernels, log_pdf evaluates all numeric dimensions in one dense pass.
+_DENSE_KERNELS = 64
+# Linear grids with at most this many steps get their cell masses from a table by offset.
+_MAX_OFFSET_TABLE = 4096
 
 
 def _log_normal_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -69,47 +73,12 @@ def _logsumexp_rows(acc: np.ndarray) -> np.ndarray:
     return np.log(acc.sum(axis=1)) + top
 
 
-class _Dim:
-    """One parameter's kernels.
-
-    Numeric: centre ``mu`` and width ``sigma`` per kernel. Kernels that share both (the same
-    grid point under a shared width) are evaluated once: ``unique`` maps each kernel to its row
-    in ``u_mu``/``u_sigma``/``u_log_norm``. Categorical: each kernel's row index ``row`` into the
-    log-probability table ``log_table`` (one row per choice, plus the prior's).
-    """
-
-    __slots__ = (
-        "codec",
-        "inv_sigma",
-        "log_table",
-        "log_table32",
-        "mu",
-        "mu_scaled",
-        "n_unique_obs",
-        "row",
-        "sigma",
-        "u_log_norm",
-        "u_mu",
-        "u_sigma",
-        "unique",
-    )
-
-    def __init__(self, codec: Codec) -> None:
-        self.codec = codec
-        self.mu = np.empty(0)
-        self.sigma = np.empty(0)
-        self.inv_sigma = np.empty(0)
-        self.mu_scaled = np.empty(0)  # mu / sigma
-        self.unique: np.ndarray | None = None
-        self.n_unique_obs = 0
-        self.u_mu = self.u_sigma = self.u_log_norm = np.empty(0)
-        self.row = np.empty(0, dtype=np.int64)
-        self.log_table = np.empty((0, 0))
-        self.log_table32 = np.empty((0, 0), dtype=_FLOAT)
-
-
 class Mixture:
     """A weighted mixture of product kernels (see the module docstring).
+
+    Kernels are rows: observations first, then the prior kernel (if any). Numeric parameters
+    are columns of ``(kernels, numeric parameters)`` arrays of centres and widths; each
+    categorical parameter keeps each kernel's row into a small log-probability table.
 
     Args:
         codecs: One codec per parameter, in column order of ``observations``.
@@ -128,204 +97,206 @@ class Mixture:
         params: ParzenParams,
     ) -> None:
         n, d = observations.shape
-        use_prior = params.consider_prior or n == 0
-        w = np.asarray(weights, dtype=float)
-        if use_prior:
-            w = np.append(w, params.prior_weight if n else 1.0)
-        self.n_kernels = len(w)
-        self.log_weights = np.log(np.maximum(w / w.sum(), 1e-300))
-        self.dims: list[_Dim] = []
-        # Per-kernel constants of the log density: log weight minus the continuous kernels'
-        # log normalisers.
-        self._base = self.log_weights.copy()
-        n_k = self.n_kernels
-        b_min = 1.0 / min(100.0, float(n_k)) if params.consider_magic_clip else 1e-6
-        continuous: list[int] = []
-        for j, codec in enumerate(codecs):
-            dim = _Dim(codec)
-            x = observations[:, j]
-            if codec.kind == CATEGORICAL:
-                dim.row, dim.log_table = self._categorical(codec, names[j], x, use_prior, params)
-                dim.log_table32 = dim.log_table.astype(_FLOAT)
-                self.dims.append(dim)
-                continue
-            shared = d > 1
-            if shared:
-                sigma = np.full(n, 0.2 * max(n_k, 1) ** (-1.0 / (d + 4)))
-            else:
-                sigma = _neighbour_widths(x, params.consider_endpoints)
-            sigma = np.clip(sigma, b_min, 1.0)
-            mu = x
-            if use_prior:
-                mu = np.append(mu, 0.5)
-                sigma = np.append(sigma, 1.0)
-            dim.mu, dim.sigma = mu, sigma
-            if codec.kind == CONTINUOUS:
-                log_norm = _log_normal_mass(-mu / sigma, (1.0 - mu) / sigma)
-                self._base -= np.log(sigma) + _LOG_SQRT_2PI + log_norm
-                dim.inv_sigma = 1.0 / sigma
-                dim.mu_scaled = mu * dim.inv_sigma
-                continuous.append(j)
-            elif shared and n:
-                # One width for all observation kernels: evaluate each grid point once.
-                u_obs, inverse = np.unique(x, return_inverse=True)
-                dim.n_unique_obs = len(u_obs)
-                dim.unique = np.append(inverse, len(u_obs)) if use_prior else inverse
-                dim.u_mu = np.append(u_obs, 0.5) if use_prior else u_obs
-                dim.u_sigma = np.full(len(dim.u_mu), sigma[0])
-                if use_prior:
-                    dim.u_sigma[-1] = 1.0
-                dim.u_log_norm = _log_normal_mass(
-                    -dim.u_mu / dim.u_sigma, (1.0 - dim.u_mu) / dim.u_sigma
-                )
-            else:
-                dim.u_mu, dim.u_sigma = mu, sigma
-                dim.u_log_norm = _log_normal_mass(-mu / sigma, (1.0 - mu) / sigma)
-            self.dims.append(dim)
-        # Several continuous dimensions whose observation kernels share one width each: the
-        # squared distances to all kernels come from one matrix product,
-        # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b with a = x / sigma and b = mu / sigma.
+        self._codecs = codecs
         self._n_obs = n
-        self._continuous = continuous
-        self._gemm = d > 1 and n > 0 and len(continuous) > 1
-        if self._gemm:
-            b = np.column_stack([self.dims[j].mu_scaled[:n] for j in continuous])
-            self._b = b.astype(_FLOAT)
-            self._b_sq = np.einsum("kd,kd->k", b, b).astype(_FLOAT)
+        self._prior = params.consider_prior or n == 0
+        w = np.asarray(weights, dtype=float)
+        if self._prior:
+            w = np.append(w, params.prior_weight if n else 1.0)
+        self.n_kernels = n_k = len(w)
+        self.log_weights = np.log(np.maximum(w / w.sum(), 1e-300))
+        self._numeric = [j for j, c in enumerate(codecs) if c.kind != CATEGORICAL]
+        self._categoricals = [j for j, c in enumerate(codecs) if c.kind == CATEGORICAL]
+        self._is_cont = np.array([codecs[j].kind == CONTINUOUS for j in self._numeric], bool)
+        self._group = NumericCodecs([codecs[j] for j in self._numeric])
+        # Per-kernel constant of the log density: log weight minus the continuous
+        # dimensions' log normalisers.
+        self._base = self.log_weights.copy()
 
-    @staticmethod
-    def _categorical(
-        codec: Codec, name: str, x: np.ndarray, use_prior: bool, params: ParzenParams
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each kernel's row, and the log-probability table: one row per choice (the kernel
-        of an observation of that choice), then the prior's uniform row."""
-        k = codec.n_choices
-        func = params.distance_funcs.get(name)
-        if func is None:
-            table = np.full((k, k), 1.0 / k)
-            np.fill_diagonal(table, 1.0)
-        else:
-            table = float(k) ** (-_distance_matrix(codec, name, func))
-        table = np.vstack([table, np.full((1, k), 1.0 / k)])
-        table /= table.sum(axis=1, keepdims=True)
-        row = x.astype(np.int64)
-        if use_prior:
-            row = np.append(row, k)
-        return row, np.log(table)
+        b_min = 1.0 / min(100.0, float(n_k)) if params.consider_magic_clip else 1e-6
+        # Several parameters: one width for every observation kernel (Scott's rule).
+        self._shared = d > 1
+        self._width = min(max(0.2 * n_k ** (-1.0 / (d + 4)), b_min), 1.0)
+        dn = len(self._numeric)
+        mu = np.empty((n_k, dn))
+        mu[:n] = observations[:, self._numeric]
+        sigma = np.empty((n_k, dn))
+        if self._shared:
+            sigma[:n] = self._width
+        elif dn:
+            sigma[:n, 0] = np.clip(
+                _neighbour_widths(mu[:n, 0], params.consider_endpoints), b_min, 1
+            )
+        if self._prior:
+            mu[n:] = 0.5
+            sigma[n:] = 1.0
+        self._mu, self._sigma = mu, sigma
+        self._log_norm_cache: np.ndarray | None = None
+        if self._is_cont.any():
+            m, sd = mu[:, self._is_cont], sigma[:, self._is_cont]
+            log_norm = _log_normal_mass(-m / sd, (1.0 - m) / sd)
+            self._base -= (np.log(sd) + _LOG_SQRT_2PI + log_norm).sum(axis=1)
+        self._rows: dict[int, np.ndarray] = {}
+        self._tables: dict[int, np.ndarray] = {}
+        for j in self._categoricals:
+            row = observations[:, j].astype(np.int64)
+            if self._prior:
+                row = np.append(row, codecs[j].n_choices)
+            self._rows[j] = row
+            self._tables[j] = _categorical_table(codecs[j], names[j], params)
 
     # ------------------------------------------------------------------ sampling
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``(size, d)`` model-space points drawn from the mixture."""
         p = np.exp(self.log_weights)
         kernel = rng.choice(self.n_kernels, size=size, p=p / p.sum())
-        out = np.empty((size, len(self.dims)))
-        for j, dim in enumerate(self.dims):
-            if dim.codec.kind == CATEGORICAL:
-                probs = np.exp(dim.log_table[dim.row[kernel]])
-                cum = np.cumsum(probs, axis=1)
-                r = rng.random(size)[:, None] * cum[:, -1:]
-                out[:, j] = np.minimum((cum < r).sum(axis=1), dim.codec.n_choices - 1)
-                continue
-            mu, sigma = dim.mu[kernel], dim.sigma[kernel]
+        out = np.empty((size, len(self._codecs)))
+        for j in self._categoricals:
+            cum = np.cumsum(np.exp(self._tables[j]), axis=1)[self._rows[j][kernel]]
+            r = rng.random(size)[:, None] * cum[:, -1:]
+            out[:, j] = np.minimum((cum < r).sum(axis=1), self._codecs[j].n_choices - 1)
+        if self._numeric:
+            mu, sigma = self._mu[kernel], self._sigma[kernel]
             lo, hi = ndtr(-mu / sigma), ndtr((1.0 - mu) / sigma)
-            q = lo + rng.random(size) * (hi - lo)
+            q = lo + rng.random(mu.shape) * (hi - lo)
             z = ndtri(np.clip(q, 1e-16, 1.0 - 1e-16))
-            out[:, j] = dim.codec.snap(np.clip(mu + sigma * z, 0.0, 1.0))
+            out[:, self._numeric] = self._group.snap(mu + sigma * z)
         return out
 
     # ------------------------------------------------------------------ density
-    @staticmethod
-    def _grid_log_mass(dim: _Dim, x: np.ndarray) -> np.ndarray:
-        """Log probability of grid points ``x`` under each kernel: the kernel mass of their
-        cells, evaluated once per distinct (grid point, kernel centre and width) pair."""
-        cells, inverse = np.unique(x, return_inverse=True)
-        a, b = dim.codec.cells(cells)
-        u_mu, u_sigma = dim.u_mu, dim.u_sigma
-        n_obs = dim.n_unique_obs
-        if dim.codec.linear_grid and dim.unique is not None and n_obs > 0:
-            # Equal cells and one width: the mass depends only on the offset between the
-            # candidate's cell and the kernel's, so Phi is needed at 2 * n_cells + 2 points.
-            h = 1.0 / (dim.codec.n_steps + 1) / u_sigma[0]  # cell width in kernel widths
-            cand = np.rint(a * (dim.codec.n_steps + 1)).astype(np.int64)
-            kern = np.rint(u_mu[:n_obs] * (dim.codec.n_steps + 1) - 0.5).astype(np.int64)
-            span = dim.codec.n_steps
-            offsets = np.arange(-span, span + 1) * h
-            by_offset = _log_normal_mass(offsets - 0.5 * h, offsets + 0.5 * h)
-            table = np.empty((len(cells), len(u_mu)))
-            table[:, :n_obs] = by_offset[cand[:, None] - kern[None, :] + span]
-            if len(u_mu) > n_obs:  # the prior kernel
-                za = (a - u_mu[n_obs]) / u_sigma[n_obs]
-                zb = (b - u_mu[n_obs]) / u_sigma[n_obs]
-                table[:, n_obs] = _log_normal_mass(za, zb)
-            table -= dim.u_log_norm
-        else:
-            za = (np.maximum(a, 0.0)[:, None] - u_mu) / u_sigma
-            zb = (np.minimum(b, 1.0)[:, None] - u_mu) / u_sigma
-            table = _log_normal_mass(za, zb) - dim.u_log_norm
-        table = table[inverse].astype(_FLOAT)
-        return table if dim.unique is None else table[:, dim.unique]
-
-    def _squared_distances(self, points: np.ndarray) -> np.ndarray:
-        """Sum over continuous dimensions of ``((x - mu) / sigma) ** 2``, ``(points, kernels)``."""
-        n = self._n_obs
-        a = np.column_stack([points[:, j] * self.dims[j].inv_sigma[0] for j in self._continuous])
-        a = a.astype(_FLOAT)
-        sq = np.empty((len(points), self.n_kernels), dtype=_FLOAT)
-        obs = sq[:, :n]
-        np.matmul(a, self._b.T, out=obs)
-        obs *= -2.0
-        obs += self._b_sq
-        obs += np.einsum("cd,cd->c", a, a)[:, None]
-        np.maximum(obs, 0.0, out=obs)
-        if self.n_kernels > n:  # the prior kernel, with its own width
-            z = np.column_stack(
-                [
-                    points[:, j] * self.dims[j].inv_sigma[n] - self.dims[j].mu_scaled[n]
-                    for j in self._continuous
-                ]
-            )
-            sq[:, n] = np.einsum("cd,cd->c", z, z)
-        return sq
-
     def log_pdf(self, points: np.ndarray) -> np.ndarray:
         """Log density (continuous) / log probability (discrete, categorical) of each point.
 
-        Written for few points and many kernels: each dimension adds to one
-        ``(points, kernels)`` array in as few passes as it can.
+        Few kernels (the good group's estimator, or one parameter): one dense
+        ``(points, kernels, parameters)`` pass. Many kernels over several parameters (the bad
+        group's): observation kernels share one width, so continuous parameters reduce to a
+        matrix product and each discrete one to a table over distinct grid points, gathered
+        into a single-precision ``(points, kernels)`` array.
         """
-        sq: np.ndarray | None = None  # sum over continuous dimensions of z ** 2
-        acc: np.ndarray | None = None  # sum of the other dimensions' log probabilities
-        if self._gemm:
-            sq = self._squared_distances(points)
-        for j, dim in enumerate(self.dims):
-            x = points[:, j]
-            kind = dim.codec.kind
-            if kind == CONTINUOUS:
-                if self._gemm:
-                    continue
-                z = (x[:, None] * dim.inv_sigma).astype(_FLOAT)
-                z -= dim.mu_scaled
-                z *= z
-                if sq is None:
-                    sq = z
-                else:
-                    sq += z
-                continue
-            if kind == CATEGORICAL:
-                term = dim.log_table32[:, x.astype(np.int64)].T[:, dim.row]
-            else:
-                term = self._grid_log_mass(dim, x)
-            if acc is None:
-                acc = term
-            else:
-                acc += term
-        if sq is not None:
-            sq *= -0.5
-            acc = sq if acc is None else acc + sq
-        if acc is None:
-            acc = np.zeros((len(points), self.n_kernels), dtype=_FLOAT)
-        acc += self._base.astype(_FLOAT)
+        if self.n_kernels <= _DENSE_KERNELS or not self._shared or self._n_obs == 0:
+            acc = self._dense(points)
+        else:
+            acc = self._gathered(points)
+        for j in self._categoricals:
+            acc += self._tables[j][:, points[:, j].astype(np.int64)].T[:, self._rows[j]]
+        acc += self._base
         return _logsumexp_rows(acc).astype(float)
+
+    def _log_norm(self) -> np.ndarray:
+        """``(kernels, numeric parameters)`` log kernel mass inside [0, 1] (computed once)."""
+        if self._log_norm_cache is None:
+            mu, sigma = self._mu, self._sigma
+            self._log_norm_cache = _log_normal_mass(-mu / sigma, (1.0 - mu) / sigma)
+        return self._log_norm_cache
+
+    def _cells(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Model-space cell edges of the numeric columns ``x`` (continuous: the point)."""
+        return self._group.cells(x)
+
+    def _dense(self, points: np.ndarray) -> np.ndarray:
+        acc = np.zeros((len(points), self.n_kernels))
+        if not self._numeric:
+            return acc
+        x = points[:, self._numeric]
+        cont = self._is_cont
+        if cont.any():
+            z = (x[:, None, cont] - self._mu[None, :, cont]) / self._sigma[None, :, cont]
+            acc -= 0.5 * np.einsum("ckd,ckd->ck", z, z)
+        if not cont.all():
+            disc = ~cont
+            lo, hi = self._cells(x)
+            mu, sigma = self._mu[None, :, disc], self._sigma[None, :, disc]
+            za = (lo[:, None, disc] - mu) / sigma
+            zb = (hi[:, None, disc] - mu) / sigma
+            mass = _log_normal_mass(za, zb) - self._log_norm()[None, :, disc]
+            acc += mass.sum(axis=2)
+        return acc
+
+    def _gathered(self, points: np.ndarray) -> np.ndarray:
+        n, width = self._n_obs, self._width
+        acc = np.zeros((len(points), self.n_kernels), dtype=_FLOAT)
+        if not self._numeric:
+            return acc
+        x = points[:, self._numeric]
+        cont = self._is_cont
+        if cont.any():
+            # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b with a = x / width, b = mu / width.
+            a = (x[:, cont] / width).astype(_FLOAT)
+            b = (self._mu[:n, cont] / width).astype(_FLOAT)
+            obs = acc[:, :n]
+            np.matmul(a, b.T, out=obs)
+            obs *= -2.0
+            obs += np.einsum("kd,kd->k", b, b)
+            obs += np.einsum("cd,cd->c", a, a)[:, None]
+            np.maximum(obs, 0.0, out=obs)
+            if self._prior:
+                z = x[:, cont] - 0.5
+                acc[:, n] = np.einsum("cd,cd->c", z, z)
+            acc *= -0.5
+        if not cont.all():
+            lo, hi = self._cells(x)
+            for i in np.flatnonzero(~cont):
+                acc += self._grid_log_mass(int(i), x[:, i], lo[:, i], hi[:, i])
+        return acc
+
+    def _grid_log_mass(self, i: int, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """``(points, kernels)`` log probability of the grid points ``x`` of numeric column
+        ``i``: the kernel mass of their cells, computed once per distinct (grid point, kernel
+        centre) pair, as observation kernels share one width."""
+        n, width = self._n_obs, self._width
+        codec = self._codecs[self._numeric[i]]
+        cells, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+        a, b = lo[first], hi[first]
+        prior = np.empty(len(cells))
+        if self._prior:  # the prior kernel: centre 0.5, width 1
+            prior = _log_normal_mass(a - 0.5, b - 0.5)
+            prior -= _log_normal_mass(np.array(-0.5), np.array(0.5))
+        if codec.linear_grid and codec.n_steps <= _MAX_OFFSET_TABLE:
+            # Equal cells: the mass depends only on the offset between the point's cell and
+            # the kernel's, so Phi is needed at O(n_cells) points only.
+            n_cells = codec.n_steps + 1
+            h = 1.0 / n_cells / width  # cell width in kernel widths
+            cand = np.rint(a * n_cells).astype(np.int64)
+            kern = np.rint(self._mu[:n, i] * n_cells - 0.5).astype(np.int64)
+            offsets = np.arange(-codec.n_steps, codec.n_steps + 1) * h
+            by_offset = _log_normal_mass(offsets - 0.5 * h, offsets + 0.5 * h)
+            centres = (np.arange(n_cells) + 0.5) / n_cells
+            norm = _log_normal_mass(-centres / width, (1.0 - centres) / width)
+            table = np.empty((len(cells), self.n_kernels))
+            table[:, :n] = by_offset[cand[:, None] - kern[None, :] + codec.n_steps]
+            table[:, :n] -= norm[kern]
+            if self._prior:
+                table[:, n] = prior
+            return table.astype(_FLOAT)[inverse]
+        centres, kernel_of = np.unique(self._mu[:n, i], return_inverse=True)
+        table = np.empty((len(cells), len(centres) + 1))
+        za = (a[:, None] - centres) / width
+        zb = (b[:, None] - centres) / width
+        table[:, :-1] = _log_normal_mass(za, zb)
+        table[:, :-1] -= _log_normal_mass(-centres / width, (1.0 - centres) / width)
+        table[:, -1] = prior
+        index = np.append(kernel_of, len(centres)) if self._prior else kernel_of
+        return table.astype(_FLOAT)[inverse][:, index]
+
+
+def _categorical_table(codec: Codec, name: str, params: ParzenParams) -> np.ndarray:
+    """Log-probability table of a categorical parameter's kernels: row ``c`` is the kernel of
+    an observation of choice ``c``, the last row the prior's (uniform)."""
+    func = params.distance_funcs.get(name)
+    cached = codec.cache.get(("table", func))
+    if cached is not None:
+        return cached
+    k = codec.n_choices
+    if func is None:
+        table = np.full((k, k), 1.0 / k)
+        np.fill_diagonal(table, 1.0)
+    else:
+        table = float(k) ** (-_distance_matrix(codec, name, func))
+    table = np.vstack([table, np.full((1, k), 1.0 / k)])
+    table /= table.sum(axis=1, keepdims=True)
+    log_table = np.log(table)
+    codec.cache[("table", func)] = log_table
+    return log_table
 
 
 def _neighbour_widths(x: np.ndarray, consider_endpoints: bool) -> np.ndarray:

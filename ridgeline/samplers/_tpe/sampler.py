@@ -381,7 +381,7 @@ class TPESampler(BaseSampler):
         candidates = good.sample(self._rng, self._n_ei_candidates)
         score = good.log_pdf(candidates) - bad.log_pdf(candidates)
         best = candidates[int(np.nanargmax(score)) if np.any(~np.isnan(score)) else 0]
-        return {name: codecs[j].decode(best[j : j + 1])[0] for j, name in enumerate(names)}
+        return {name: codecs[j].decode_one(float(best[j])) for j, name in enumerate(names)}
 
     def _observation_weights(self, numbers: np.ndarray) -> np.ndarray:
         """Weights of a group's observations, given to them in trial-number order."""
@@ -393,6 +393,8 @@ class TPESampler(BaseSampler):
                 f"`weights` of {_OWNER} must return {k} finite non-negative weights, not all "
                 f"zero, for weights({k}); got {raw!r}."
             )
+        if k < 2 or bool(np.all(numbers[1:] > numbers[:-1])):
+            return w  # rows already in number order (the usual case)
         out = np.empty(k)
         out[np.argsort(numbers, kind="stable")] = w
         return out
