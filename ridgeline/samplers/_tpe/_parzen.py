@@ -48,6 +48,7 @@ _EPS = 1e-12
 _FLOAT = np.float32
 # Up to this many kernels, log_pdf evaluates all numeric dimensions in one dense pass.
 _DENSE_KERNELS = 64
+_PRIOR_LOG_NORM = float(np.log(ndtr(0.5) - ndtr(-0.5)))  # the prior kernel's mass in [0, 1]
 # Linear grids with at most this many steps get their cell masses from a table by offset.
 _MAX_OFFSET_TABLE = 4096
 
@@ -131,7 +132,6 @@ class Mixture:
             mu[n:] = 0.5
             sigma[n:] = 1.0
         self._mu, self._sigma = mu, sigma
-        self._log_norm_cache: np.ndarray | None = None
         if self._is_cont.any():
             m, sd = mu[:, self._is_cont], sigma[:, self._is_cont]
             log_norm = _log_normal_mass(-m / sd, (1.0 - m) / sd)
@@ -148,13 +148,15 @@ class Mixture:
     # ------------------------------------------------------------------ sampling
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``(size, d)`` model-space points drawn from the mixture."""
-        p = np.exp(self.log_weights)
-        kernel = rng.choice(self.n_kernels, size=size, p=p / p.sum())
+        cum = np.cumsum(np.exp(self.log_weights))
+        kernel = np.minimum(
+            np.searchsorted(cum, rng.random(size) * cum[-1], side="right"), self.n_kernels - 1
+        )
         out = np.empty((size, len(self._codecs)))
         for j in self._categoricals:
-            cum = np.cumsum(np.exp(self._tables[j]), axis=1)[self._rows[j][kernel]]
-            r = rng.random(size)[:, None] * cum[:, -1:]
-            out[:, j] = np.minimum((cum < r).sum(axis=1), self._codecs[j].n_choices - 1)
+            cum_p = np.cumsum(np.exp(self._tables[j]), axis=1)[self._rows[j][kernel]]
+            r = rng.random(size)[:, None] * cum_p[:, -1:]
+            out[:, j] = np.minimum((cum_p < r).sum(axis=1), self._codecs[j].n_choices - 1)
         if self._numeric:
             mu, sigma = self._mu[kernel], self._sigma[kernel]
             lo, hi = ndtr(-mu / sigma), ndtr((1.0 - mu) / sigma)
@@ -164,7 +166,14 @@ class Mixture:
         return out
 
     # ------------------------------------------------------------------ density
-    def log_pdf(self, points: np.ndarray) -> np.ndarray:
+    def cells(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cell edges of the numeric columns of ``points``, to share between the estimators
+        that evaluate the same points (see :meth:`log_pdf`)."""
+        return self._group.cells(points[:, self._numeric])
+
+    def log_pdf(
+        self, points: np.ndarray, cells: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
         """Log density (continuous) / log probability (discrete, categorical) of each point.
 
         Few kernels (the good group's estimator, or one parameter): one dense
@@ -173,50 +182,50 @@ class Mixture:
         matrix product and each discrete one to a table over distinct grid points, gathered
         into a single-precision ``(points, kernels)`` array.
         """
+        if self._numeric and cells is None:
+            cells = self.cells(points)
         if self.n_kernels <= _DENSE_KERNELS or not self._shared or self._n_obs == 0:
-            acc = self._dense(points)
+            acc, const = self._dense(points, cells)
         else:
-            acc = self._gathered(points)
+            acc, const = self._gathered(points, cells)
         for j in self._categoricals:
             acc += self._tables[j][:, points[:, j].astype(np.int64)].T[:, self._rows[j]]
-        acc += self._base
+        acc += self._base + const
         return _logsumexp_rows(acc).astype(float)
 
-    def _log_norm(self) -> np.ndarray:
-        """``(kernels, numeric parameters)`` log kernel mass inside [0, 1] (computed once)."""
-        if self._log_norm_cache is None:
-            mu, sigma = self._mu, self._sigma
-            self._log_norm_cache = _log_normal_mass(-mu / sigma, (1.0 - mu) / sigma)
-        return self._log_norm_cache
-
-    def _cells(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Model-space cell edges of the numeric columns ``x`` (continuous: the point)."""
-        return self._group.cells(x)
-
-    def _dense(self, points: np.ndarray) -> np.ndarray:
+    def _dense(
+        self, points: np.ndarray, cells: tuple[np.ndarray, np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray | float]:
+        """``(points, kernels)`` log kernel values over the numeric parameters, and a
+        per-kernel constant still to add."""
         acc = np.zeros((len(points), self.n_kernels))
-        if not self._numeric:
-            return acc
+        if not self._numeric or cells is None:
+            return acc, 0.0
         x = points[:, self._numeric]
         cont = self._is_cont
+        const: np.ndarray | float = 0.0
         if cont.any():
             z = (x[:, None, cont] - self._mu[None, :, cont]) / self._sigma[None, :, cont]
             acc -= 0.5 * np.einsum("ckd,ckd->ck", z, z)
         if not cont.all():
             disc = ~cont
-            lo, hi = self._cells(x)
-            mu, sigma = self._mu[None, :, disc], self._sigma[None, :, disc]
+            lo, hi = cells
+            mu, sigma = self._mu[:, disc], self._sigma[:, disc]
             za = (lo[:, None, disc] - mu) / sigma
             zb = (hi[:, None, disc] - mu) / sigma
-            mass = _log_normal_mass(za, zb) - self._log_norm()[None, :, disc]
-            acc += mass.sum(axis=2)
-        return acc
+            acc += _log_normal_mass(za, zb).sum(axis=2)
+            const = -_log_normal_mass(-mu / sigma, (1.0 - mu) / sigma).sum(axis=1)
+        return acc, const
 
-    def _gathered(self, points: np.ndarray) -> np.ndarray:
+    def _gathered(
+        self, points: np.ndarray, cells: tuple[np.ndarray, np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray | float]:
+        """:meth:`_dense` for many kernels sharing one width (single precision)."""
         n, width = self._n_obs, self._width
         acc = np.zeros((len(points), self.n_kernels), dtype=_FLOAT)
-        if not self._numeric:
-            return acc
+        const = np.zeros(self.n_kernels)
+        if not self._numeric or cells is None:
+            return acc, const
         x = points[:, self._numeric]
         cont = self._is_cont
         if cont.any():
@@ -233,50 +242,44 @@ class Mixture:
                 z = x[:, cont] - 0.5
                 acc[:, n] = np.einsum("cd,cd->c", z, z)
             acc *= -0.5
-        if not cont.all():
-            lo, hi = self._cells(x)
-            for i in np.flatnonzero(~cont):
-                acc += self._grid_log_mass(int(i), x[:, i], lo[:, i], hi[:, i])
-        return acc
+        lo, hi = cells
+        for i in np.flatnonzero(~cont):
+            self._add_grid_log_mass(acc, const, int(i), lo[:, i], hi[:, i])
+        return acc, const
 
-    def _grid_log_mass(self, i: int, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """``(points, kernels)`` log probability of the grid points ``x`` of numeric column
-        ``i``: the kernel mass of their cells, computed once per distinct (grid point, kernel
-        centre) pair, as observation kernels share one width."""
+    def _add_grid_log_mass(
+        self, acc: np.ndarray, const: np.ndarray, i: int, lo: np.ndarray, hi: np.ndarray
+    ) -> None:
+        """Add the log probability of the grid points with cells ``[lo, hi]`` in numeric
+        column ``i`` to ``acc``, each kernel's normaliser to ``const``: the kernel mass of the
+        cells, computed once per distinct (cell, kernel centre) pair, as observation kernels
+        share one width."""
         n, width = self._n_obs, self._width
         codec = self._codecs[self._numeric[i]]
-        cells, first, inverse = np.unique(x, return_index=True, return_inverse=True)
-        a, b = lo[first], hi[first]
-        prior = np.empty(len(cells))
+        mu = self._mu[:n, i]
         if self._prior:  # the prior kernel: centre 0.5, width 1
-            prior = _log_normal_mass(a - 0.5, b - 0.5)
-            prior -= _log_normal_mass(np.array(-0.5), np.array(0.5))
+            acc[:, n] += _log_normal_mass(lo - 0.5, hi - 0.5)
+            const[n] -= _PRIOR_LOG_NORM
         if codec.linear_grid and codec.n_steps <= _MAX_OFFSET_TABLE:
             # Equal cells: the mass depends only on the offset between the point's cell and
             # the kernel's, so Phi is needed at O(n_cells) points only.
-            n_cells = codec.n_steps + 1
+            steps = codec.n_steps
+            n_cells = steps + 1
             h = 1.0 / n_cells / width  # cell width in kernel widths
-            cand = np.rint(a * n_cells).astype(np.int64)
-            kern = np.rint(self._mu[:n, i] * n_cells - 0.5).astype(np.int64)
-            offsets = np.arange(-codec.n_steps, codec.n_steps + 1) * h
-            by_offset = _log_normal_mass(offsets - 0.5 * h, offsets + 0.5 * h)
+            cand = np.rint(lo * n_cells).astype(np.int64) + steps
+            kern = np.rint(mu * n_cells - 0.5).astype(np.int64)
+            offsets = np.arange(-steps, steps + 1) * h
+            by_offset = _log_normal_mass(offsets - 0.5 * h, offsets + 0.5 * h).astype(_FLOAT)
+            acc[:, :n] += by_offset[cand[:, None] - kern]
             centres = (np.arange(n_cells) + 0.5) / n_cells
-            norm = _log_normal_mass(-centres / width, (1.0 - centres) / width)
-            table = np.empty((len(cells), self.n_kernels))
-            table[:, :n] = by_offset[cand[:, None] - kern[None, :] + codec.n_steps]
-            table[:, :n] -= norm[kern]
-            if self._prior:
-                table[:, n] = prior
-            return table.astype(_FLOAT)[inverse]
-        centres, kernel_of = np.unique(self._mu[:n, i], return_inverse=True)
-        table = np.empty((len(cells), len(centres) + 1))
-        za = (a[:, None] - centres) / width
-        zb = (b[:, None] - centres) / width
-        table[:, :-1] = _log_normal_mass(za, zb)
-        table[:, :-1] -= _log_normal_mass(-centres / width, (1.0 - centres) / width)
-        table[:, -1] = prior
-        index = np.append(kernel_of, len(centres)) if self._prior else kernel_of
-        return table.astype(_FLOAT)[inverse][:, index]
+            const[:n] -= _log_normal_mass(-centres / width, (1.0 - centres) / width)[kern]
+            return
+        _, first, inverse = np.unique(lo, return_index=True, return_inverse=True)
+        a, b = lo[first], hi[first]
+        centres, kernel_of = np.unique(mu, return_inverse=True)
+        table = _log_normal_mass((a[:, None] - centres) / width, (b[:, None] - centres) / width)
+        acc[:, :n] += table.astype(_FLOAT)[inverse][:, kernel_of]
+        const[:n] -= _log_normal_mass(-centres / width, (1.0 - centres) / width)[kernel_of]
 
 
 def _categorical_table(codec: Codec, name: str, params: ParzenParams) -> np.ndarray:

@@ -379,7 +379,8 @@ class TPESampler(BaseSampler):
         good = Mixture(codecs, names, x_below, w_below, self._parzen)
         bad = Mixture(codecs, names, x_above, w_above, self._parzen)
         candidates = good.sample(self._rng, self._n_ei_candidates)
-        score = good.log_pdf(candidates) - bad.log_pdf(candidates)
+        cells = good.cells(candidates)
+        score = good.log_pdf(candidates, cells) - bad.log_pdf(candidates, cells)
         best = candidates[int(np.nanargmax(score)) if np.any(~np.isnan(score)) else 0]
         return {name: codecs[j].decode_one(float(best[j])) for j, name in enumerate(names)}
 
