@@ -56,7 +56,6 @@ class Codec:
         "high",
         "is_int",
         "kind",
-        "linear_grid",
         "log",
         "low",
         "n_choices",
@@ -78,7 +77,6 @@ class Codec:
         self.decimals: int | None = None
         self.raw_low = 0.0
         self.raw_width = 1.0
-        self.linear_grid = False  # equal cells in model space
         if isinstance(dist, CategoricalDistribution):
             self.kind = CATEGORICAL
             self.choices = tuple(dist.choices)
@@ -107,7 +105,6 @@ class Codec:
             lo, hi = math.log(lo), math.log(hi)
         self.raw_low = lo
         self.raw_width = hi - lo
-        self.linear_grid = self.kind == DISCRETE and not self.log
 
     # ------------------------------------------------------------------ encode
     def encode(self, values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
