@@ -62,31 +62,51 @@ class _Grow:
 
 
 class Column:
-    """One parameter under one distribution: model-space value per history row."""
+    """One parameter under one distribution: model-space value per history row, and the rows
+    sorted by that value (kept sorted as rows arrive, so estimators need not sort)."""
 
-    __slots__ = ("codec", "mask", "u")
+    __slots__ = ("_order", "_sorted_u", "codec", "mask", "u")
 
     def __init__(self, codec: Codec) -> None:
         self.codec = codec
         self.mask = _Grow(bool)  # the row has the parameter, with a value the codec accepts
         self.u = _Grow(float)
+        self._order = np.empty(0, dtype=np.int64)
+        self._sorted_u = np.empty(0)
+
+    @property
+    def order(self) -> np.ndarray:
+        """Row indices sorted by value (ties by row), over every row (check ``mask``)."""
+        return self._order
+
+    def _insert(self, row: int, value: float) -> None:
+        at = int(np.searchsorted(self._sorted_u, value, side="right"))
+        self._order = np.insert(self._order, at, row)
+        self._sorted_u = np.insert(self._sorted_u, at, value)
+
+    def _resort(self) -> None:
+        u = self.u.view
+        self._order = np.argsort(u, kind="stable")
+        self._sorted_u = u[self._order]
 
     def add(self, trials: Sequence[FrozenTrial], name: str) -> None:
         if len(trials) == 1:  # the common case: one trial finished since the last update
             params = trials[0]._params
             if name in params:
                 value, ok = self.codec.encode_one(params[name])
-                self.mask.append(ok)
-                self.u.append(value if ok else 0.0)
+                value = value if ok else 0.0
             else:
-                self.mask.append(False)
-                self.u.append(0.0)
+                value, ok = 0.0, False
+            self.mask.append(ok)
+            self.u.append(value)
+            self._insert(self.u.n - 1, value)
             return
         present = [t._params.get(name, None) for t in trials]
         has = np.array([name in t._params for t in trials], dtype=bool)
         u, valid = self.codec.encode(present)
         self.mask.extend(has & valid)
         self.u.extend(np.where(has & valid, u, 0.0))
+        self._resort()
 
 
 class History:

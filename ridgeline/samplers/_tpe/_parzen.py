@@ -78,6 +78,9 @@ class Mixture:
         observations: ``(n, d)`` model-space values of the observations.
         weights: ``(n,)`` non-negative observation weights.
         params: Estimator settings.
+        orders: Optionally, per numeric parameter (in column order), the indices that sort
+            its observations (stable); computed here when not given. Callers that keep
+            observations sorted incrementally pass them to skip the sort.
     """
 
     def __init__(
@@ -87,6 +90,7 @@ class Mixture:
         observations: np.ndarray,
         weights: np.ndarray,
         params: ParzenParams,
+        orders: Sequence[np.ndarray] | None = None,
     ) -> None:
         n = len(observations)
         self._codecs = codecs
@@ -110,8 +114,14 @@ class Mixture:
         mu = np.empty((n_k, dn))
         mu[:n] = observations[:, self._numeric]
         sigma = np.empty((n_k, dn))
-        if n:
-            sigma[:n] = np.clip(_neighbour_widths(mu[:n], params.consider_endpoints), b_min, 1.0)
+        if orders is None:
+            self._orders = list(np.argsort(mu[:n], axis=0, kind="stable").T)
+        else:
+            self._orders = [np.asarray(o, dtype=np.int64) for o in orders]
+        for i, order in enumerate(self._orders):
+            if n:
+                widths = _neighbour_widths(mu[order, i], params.consider_endpoints)
+                sigma[order, i] = np.clip(widths, b_min, 1.0)
         if self._prior:
             mu[n:] = 0.5
             sigma[n:] = 1.0
@@ -240,8 +250,22 @@ class Mixture:
         mu, sigma = self._mu[:, i], self._sigma[:, i]
         _, first, inverse = np.unique(lo, return_index=True, return_inverse=True)
         a, b = lo[first], hi[first]
-        pairs, kernel_of = np.unique(mu + 1j * sigma, return_inverse=True)
-        centres, widths = pairs.real, pairs.imag
+        # Distinct (centre, width) pairs from the sorted observations: equal centres are
+        # adjacent there, and within a run of equal centres only the ends have other widths.
+        n = self._n_obs
+        order = self._orders[i]
+        s_mu, s_sigma = mu[order], sigma[order]
+        new = np.empty(n, dtype=bool)
+        new[:1] = True
+        new[1:] = (s_mu[1:] != s_mu[:-1]) | (s_sigma[1:] != s_sigma[:-1])
+        group = np.cumsum(new) - 1
+        kernel_of = np.empty(self.n_kernels, dtype=np.int64)
+        kernel_of[order] = group
+        centres, widths = s_mu[new], s_sigma[new]
+        if self._prior:
+            kernel_of[n] = len(centres)
+            centres = np.append(centres, 0.5)
+            widths = np.append(widths, 1.0)
         table = _log_normal_mass((a[:, None] - centres) / widths, (b[:, None] - centres) / widths)
         acc += table[inverse][:, kernel_of]
         const -= _log_normal_mass(-centres / widths, (1.0 - centres) / widths)[kernel_of]
@@ -267,20 +291,20 @@ def _categorical_table(codec: Codec, name: str, params: ParzenParams) -> np.ndar
     return log_table
 
 
-def _neighbour_widths(x: np.ndarray, consider_endpoints: bool) -> np.ndarray:
-    """Per observation and column of ``x`` ``(n, d)``: the larger gap to a neighbouring
-    observation in that column (Bergstra et al. 2011), the bounds counting as neighbours with
-    ``consider_endpoints``; a lone observation without them gets the whole range."""
-    n = len(x)
-    if n == 1 and not consider_endpoints:
-        return np.ones_like(x)
-    order = np.argsort(x, axis=0, kind="stable")
-    s = np.take_along_axis(x, order, axis=0)
-    pad = np.full((1, x.shape[1]), np.nan)
-    left = np.diff(s, axis=0, prepend=pad if not consider_endpoints else np.zeros_like(pad))
-    right = np.diff(s, axis=0, append=pad if not consider_endpoints else np.ones_like(pad))
-    widths = np.empty_like(x)
-    np.put_along_axis(widths, order, np.fmax(left, right), axis=0)
+def _neighbour_widths(s: np.ndarray, consider_endpoints: bool) -> np.ndarray:
+    """For sorted values ``s``: each one's larger gap to a neighbour (Bergstra et al. 2011),
+    the bounds 0 and 1 counting as neighbours with ``consider_endpoints``; a lone value
+    without them gets the whole range."""
+    n = len(s)
+    if n == 1:
+        return np.array([max(s[0], 1.0 - s[0]) if consider_endpoints else 1.0])
+    gaps = np.diff(s)
+    widths = np.empty(n)
+    widths[1:-1] = np.maximum(gaps[:-1], gaps[1:])
+    widths[0], widths[-1] = gaps[0], gaps[-1]
+    if consider_endpoints:
+        widths[0] = max(widths[0], s[0])
+        widths[-1] = max(widths[-1], 1.0 - s[-1])
     return np.maximum(widths, _EPS)
 
 
