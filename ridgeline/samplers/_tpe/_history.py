@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ridgeline.distributions import BaseDistribution
-from ridgeline.samplers._tpe._codec import Codec
+from ridgeline.samplers._tpe._codec import CATEGORICAL, Codec
 from ridgeline.search_space._group import SearchSpaceGroup
 from ridgeline.search_space._intersection import FinishedTrialCursor, _intersect
 from ridgeline.study._study_direction import StudyDirection
@@ -65,29 +65,40 @@ class Column:
     """One parameter under one distribution: model-space value per history row, and the rows
     sorted by that value (kept sorted as rows arrive, so estimators need not sort)."""
 
-    __slots__ = ("_order", "_sorted_u", "codec", "mask", "u")
+    __slots__ = ("_order", "_sorted", "_sorted_u", "codec", "mask", "u")
 
     def __init__(self, codec: Codec) -> None:
         self.codec = codec
         self.mask = _Grow(bool)  # the row has the parameter, with a value the codec accepts
         self.u = _Grow(float)
-        self._order = np.empty(0, dtype=np.int64)
-        self._sorted_u = np.empty(0)
+        self._sorted = codec.kind != CATEGORICAL  # estimators sort numeric columns only
+        self._order = np.empty(16, dtype=np.int64)
+        self._sorted_u = np.empty(16)
 
     @property
     def order(self) -> np.ndarray:
         """Row indices sorted by value (ties by row), over every row (check ``mask``)."""
-        return self._order
+        return self._order[: self.u.n]
 
     def _insert(self, row: int, value: float) -> None:
-        at = int(np.searchsorted(self._sorted_u, value, side="right"))
-        self._order = np.insert(self._order, at, row)
-        self._sorted_u = np.insert(self._sorted_u, at, value)
+        n = row  # rows before this one are in the order already
+        if n == len(self._order):
+            self._order = np.concatenate([self._order, np.empty(n, dtype=np.int64)])
+            self._sorted_u = np.concatenate([self._sorted_u, np.empty(n)])
+        at = int(np.searchsorted(self._sorted_u[:n], value, side="right"))
+        self._order[at + 1 : n + 1] = self._order[at:n]  # numpy copies overlapping slices safely
+        self._sorted_u[at + 1 : n + 1] = self._sorted_u[at:n]
+        self._order[at] = row
+        self._sorted_u[at] = value
 
     def _resort(self) -> None:
         u = self.u.view
-        self._order = np.argsort(u, kind="stable")
-        self._sorted_u = u[self._order]
+        order = np.argsort(u, kind="stable")
+        size = max(16, 2 * len(u))
+        self._order = np.empty(size, dtype=np.int64)
+        self._sorted_u = np.empty(size)
+        self._order[: len(u)] = order
+        self._sorted_u[: len(u)] = u[order]
 
     def add(self, trials: Sequence[FrozenTrial], name: str) -> None:
         if len(trials) == 1:  # the common case: one trial finished since the last update
@@ -99,14 +110,16 @@ class Column:
                 value, ok = 0.0, False
             self.mask.append(ok)
             self.u.append(value)
-            self._insert(self.u.n - 1, value)
+            if self._sorted:
+                self._insert(self.u.n - 1, value)
             return
         present = [t._params.get(name, None) for t in trials]
         has = np.array([name in t._params for t in trials], dtype=bool)
         u, valid = self.codec.encode(present)
         self.mask.extend(has & valid)
         self.u.extend(np.where(has & valid, u, 0.0))
-        self._resort()
+        if self._sorted:
+            self._resort()
 
 
 class History:
