@@ -57,6 +57,17 @@ def _log_normal_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.log(np.maximum(hi - lo, 1e-300))
 
 
+def _log_truncation(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """``log`` of each kernel's mass inside [0, 1]; exactly 0 in double precision for kernels
+    more than 9 widths from both bounds, which are skipped."""
+    out = np.zeros(np.shape(mu))
+    near = (mu < 9.0 * sigma) | (1.0 - mu < 9.0 * sigma)
+    if near.any():
+        m, s = mu[near], sigma[near]
+        out[near] = _log_normal_mass(-m / s, (1.0 - m) / s)
+    return out
+
+
 def _logsumexp_rows(acc: np.ndarray) -> np.ndarray:
     top = acc.max(axis=1)
     top = np.where(np.isfinite(top), top, 0.0)
@@ -128,8 +139,7 @@ class Mixture:
         self._mu, self._sigma = mu, sigma
         if self._is_cont.any():
             m, sd = mu[:, self._is_cont], sigma[:, self._is_cont]
-            log_norm = _log_normal_mass(-m / sd, (1.0 - m) / sd)
-            self._base -= (np.log(sd) + _LOG_SQRT_2PI + log_norm).sum(axis=1)
+            self._base -= (np.log(sd) + _LOG_SQRT_2PI + _log_truncation(m, sd)).sum(axis=1)
         self._rows: dict[int, np.ndarray] = {}
         self._tables: dict[int, np.ndarray] = {}
         for j in self._categoricals:
@@ -223,7 +233,7 @@ class Mixture:
             za = (lo[:, None, disc] - mu) / sigma
             zb = (hi[:, None, disc] - mu) / sigma
             acc += _log_normal_mass(za, zb).sum(axis=2)
-            const = -_log_normal_mass(-mu / sigma, (1.0 - mu) / sigma).sum(axis=1)
+            const = -_log_truncation(mu, sigma).sum(axis=1)
         return acc, const
 
     def _gathered(
@@ -287,7 +297,7 @@ class Mixture:
             widths = np.append(widths, 1.0)
         table = _log_normal_mass((a[:, None] - centres) / widths, (b[:, None] - centres) / widths)
         acc += table.astype(acc.dtype)[inverse][:, kernel_of]
-        const -= _log_normal_mass(-centres / widths, (1.0 - centres) / widths)[kernel_of]
+        const -= _log_truncation(centres, widths)[kernel_of]
 
 
 def _categorical_table(codec: Codec, name: str, params: ParzenParams) -> np.ndarray:
