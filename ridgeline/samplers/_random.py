@@ -13,6 +13,7 @@ from ridgeline.distributions import (
 )
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers._base import BaseSampler
+from ridgeline.search_space._transform import _grid_decimals
 from ridgeline.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
         if distribution.step is not None:
             n = round((high - low) / distribution.step)
             value = low + int(rng.integers(n + 1)) * distribution.step
+            places = _grid_decimals(low, high, distribution.step)
+            if places is not None:  # 0.3, not 0.30000000000000004
+                value = round(value, places)
             return float(min(max(value, low), high))
         if distribution.log:
             return float(math.exp(rng.uniform(math.log(low), math.log(high))))

@@ -7,9 +7,10 @@ more parameters, and a weight per kernel. Each kernel is a product over paramete
 * the same normal integrated over each grid point's cell for an int or stepped parameter, so
   that a grid point's probability is the kernel mass of its cell (Watanabe 2023, sec. 3.4);
 * a categorical distribution for a categorical parameter: the observed choice gets weight 1,
-  the others weight ``1 / n_choices`` (an Aitchison-Aitken style smoothing, Watanabe 2023,
-  sec. 3.4), or, with a distance function, ``n_choices ** -(d / d_max)``, so that a choice
-  near the observed one inherits more of its weight.
+  the others ``s = 1 / (n + 1)`` for ``n`` observations (an Aitchison-Aitken style smoothing
+  that sharpens as observations accumulate, Watanabe 2023, sec. 3.4), or, with a distance
+  function, ``s ** (d / d_max)``, so that a choice near the observed one inherits more of its
+  weight.
 
 With one parameter this is the univariate estimator of Bergstra et al. 2011; with several, the
 product kernels of Falkner et al. 2018 (BOHB), which let TPE model interactions.
@@ -147,7 +148,7 @@ class Mixture:
             if self._prior:
                 row = np.append(row, codecs[j].n_choices)
             self._rows[j] = row
-            self._tables[j] = _categorical_table(codecs[j], names[j], params)
+            self._tables[j] = _categorical_table(codecs[j], names[j], params, n)
 
     # ------------------------------------------------------------------ sampling
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -300,24 +301,29 @@ class Mixture:
         const -= _log_truncation(centres, widths)[kernel_of]
 
 
-def _categorical_table(codec: Codec, name: str, params: ParzenParams) -> np.ndarray:
+def _categorical_table(codec: Codec, name: str, params: ParzenParams, n_obs: int) -> np.ndarray:
     """Log-probability table of a categorical parameter's kernels: row ``c`` is the kernel of
-    an observation of choice ``c``, the last row the prior's (uniform)."""
-    func = params.distance_funcs.get(name)
-    cached = codec.cache.get(("table", func))
-    if cached is not None:
-        return cached
+    an observation of choice ``c``, the last row the prior's (uniform).
+
+    An observation's kernel weighs its own choice 1 and every other ``s = 1 / (n_obs + 1)``
+    (Aitchison-Aitken style smoothing that sharpens as observations accumulate; Watanabe
+    2023, sec. 3.4), or with a distance function ``s ** (d / d_max)``, so near choices share
+    more of the weight.
+    """
     k = codec.n_choices
+    smoothing = 1.0 / (n_obs + 1)
+    func = params.distance_funcs.get(name)
     if func is None:
-        table = np.full((k, k), 1.0 / k)
+        table = np.full((k, k), smoothing)
         np.fill_diagonal(table, 1.0)
     else:
-        table = float(k) ** (-_distance_matrix(codec, name, func))
+        distance = codec.cache.get(("distance", func))
+        if distance is None:
+            distance = codec.cache[("distance", func)] = _distance_matrix(codec, name, func)
+        table = smoothing**distance
     table = np.vstack([table, np.full((1, k), 1.0 / k)])
     table /= table.sum(axis=1, keepdims=True)
-    log_table = np.log(table)
-    codec.cache[("table", func)] = log_table
-    return log_table
+    return np.log(table)
 
 
 def _neighbour_widths(s: np.ndarray, consider_endpoints: bool) -> np.ndarray:
