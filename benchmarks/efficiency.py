@@ -52,14 +52,32 @@ from benchmarks.problems import (  # noqa: E402
 DEFAULT_OPTIMIZERS = ["ridgeline-tpe", "optuna-tpe", "hyperopt-tpe", "ridgeline-random"]
 
 
+def _linear_gamma(beta: float, cap: int = 25) -> Callable[[int], int]:
+    import math
+
+    return lambda n: min(math.ceil(beta * n), cap)
+
+
 def _kwargs(spec: str) -> dict[str, Any]:
-    """``key=value,key=value`` (values as Python literals) -> dict."""
+    """``key=value,key=value`` (values as Python literals) -> dict.
+
+    ``gamma=0.15`` means ``gamma(n) = min(ceil(0.15 n), 25)``, ``gamma=sqrt`` Hyperopt's
+    ``ceil(0.25 sqrt(n))``, and ``weights=uniform`` equal weights for every observation.
+    """
     import ast
 
     out: dict[str, Any] = {}
     for item in filter(None, spec.split(",")):
         key, _, value = item.partition("=")
-        out[key.strip()] = ast.literal_eval(value.strip())
+        key, value = key.strip(), value.strip()
+        if key == "gamma":
+            from ridgeline.samplers._tpe import hyperopt_default_gamma
+
+            out[key] = hyperopt_default_gamma if value == "sqrt" else _linear_gamma(float(value))
+        elif key == "weights" and value == "uniform":
+            out[key] = np.ones
+        else:
+            out[key] = ast.literal_eval(value)
     return out
 
 

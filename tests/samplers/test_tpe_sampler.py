@@ -38,7 +38,7 @@ ALL_KINDS: dict[str, BaseDistribution] = {
 
 MODES = {
     "univariate": {"multivariate": False},
-    "multivariate": {"multivariate": True},
+    "multivariate": {"multivariate": True, "group": False},
     "group": {"multivariate": True, "group": True},
 }
 
@@ -132,11 +132,14 @@ def test_independent_sampling_warning_can_be_silenced(caplog: pytest.LogCaptureF
     logger = logging.getLogger("ridgeline")
     logger.propagate = True
     caplog.set_level(logging.WARNING, logger="ridgeline")
-    study = ridgeline.create_study(sampler=TPESampler(seed=0, n_startup_trials=4))
+    study = ridgeline.create_study(sampler=TPESampler(seed=0, n_startup_trials=4, group=False))
     study.optimize(_conditional, n_trials=10)
     assert any("on its own" in r.getMessage() for r in caplog.records)
     caplog.clear()
-    quiet = TPESampler(seed=0, n_startup_trials=4, warn_independent_sampling=False)
+    grouped = TPESampler(seed=0, n_startup_trials=4)  # group=True by default: no fallback
+    ridgeline.create_study(sampler=grouped).optimize(_conditional, n_trials=10)
+    assert not any("on its own" in r.getMessage() for r in caplog.records)
+    quiet = TPESampler(seed=0, n_startup_trials=4, group=False, warn_independent_sampling=False)
     ridgeline.create_study(sampler=quiet).optimize(_conditional, n_trials=10)
     assert not any("on its own" in r.getMessage() for r in caplog.records)
 

@@ -100,7 +100,8 @@ class TPESampler(BaseSampler):
         multivariate: Model the parameters jointly with product kernels (Falkner et al. 2018),
             capturing interactions, instead of each on its own.
         group: With ``multivariate``, split a conditional space into groups of parameters that
-            always occur together and model each group jointly. Branches are modelled
+            always occur together and model each group jointly (the default when
+            ``multivariate``; on spaces without conditional parameters it changes nothing). Branches are modelled
             separately: a branch's model learns from the trials that took it; the split into
             good and bad is shared by all (a branch that is rarely among the best gets a good
             estimator made mostly of the prior). Without ``group`` only the parameters every
@@ -142,12 +143,14 @@ class TPESampler(BaseSampler):
         weights: Callable[[int], np.ndarray] = default_weights,
         seed: int | None = None,
         multivariate: bool = True,
-        group: bool = False,
+        group: bool | None = None,
         warn_independent_sampling: bool = True,
         constant_liar: bool = True,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
         categorical_distance_func: dict[str, Callable[[Any, Any], float]] | None = None,
     ) -> None:
+        if group is None:
+            group = bool(multivariate)
         for name, value in (
             ("consider_prior", consider_prior),
             ("consider_magic_clip", consider_magic_clip),
