@@ -269,7 +269,9 @@ def _profiled(job: dict[str, Any], run: Callable[[], list[float]]) -> list[float
     profiler = cProfile.Profile()
     times = profiler.runcall(run)
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("OVH_SORT", "tottime")).print_stats(int(os.environ.get("OVH_N", "15")))
+    pstats.Stats(profiler, stream=out).sort_stats(
+        os.environ.get("OVH_SORT", "tottime")
+    ).print_stats(int(os.environ.get("OVH_N", "15")))
     print(f"--- {job['optimizer']}, n = {job['n']:,}:", out.getvalue(), file=sys.stderr)
     return times
 

@@ -1,4 +1,4 @@
-# ruff: noqa: B007, E501, F821, RUF059
+# ruff: noqa: B007, E501, RUF059
 """Seed 000 ("Hyperparameter Optimization" for NeMo RL), code blocks run with ridgeline.
 
 Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
@@ -7,21 +7,24 @@ Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
 ``self.define_hyperparameters``, ``self.train_epoch``, ...) are bound to the real training
 helpers of :mod:`_training` (an MLP trained on scikit-learn's digits).
 
-Covered: key hyperparameters, ``OptimizationObjective``, ``define_categorical_params``,
+Covered: key hyperparameters, ``HyperparameterOptimizer`` ("Continuous Parameters"),
+``OptimizationObjective``, ``define_categorical_params``,
 ``define_conditional_params``, grid search (also against ``GridSampler``), random search,
 ``PopulationBasedTrainer``, ``EarlyPruningOptimizer``, experiment design, statistical
 analysis, and the four troubleshooting snippets.
 
-Partly covered (a test subclass replaces only the constructor's missing sampler by
-``RandomSampler(seed=42)``; every other method runs verbatim): ``BayesianOptimizer``
-(TPESampler), ``MultiObjectiveOptimizer`` (NSGAIISampler), ``TransferLearningOptimizer``
-(TPESampler).
+``BayesianOptimizer`` and ``TransferLearningOptimizer`` run verbatim with their
+``TPESampler`` constructors.
 
-Skipped, with the missing feature: "Continuous Parameters" (``TPESampler``, imported at the
-top of the block), ``HyperparameterAnalyzer`` (``optuna.importance``,
-``optuna.visualization``), ``AutomatedOptimizer`` (``BayesianOptimizer`` needs
-``TPESampler``; its report needs ``optuna.visualization``), ``DistributedOptimizer``
-(``TPESampler``).
+Partly covered (a test subclass replaces only the constructor's missing sampler by
+``RandomSampler(seed=42)``; every other method runs verbatim): ``MultiObjectiveOptimizer``
+(NSGAIISampler).
+
+Skipped, with the missing feature: ``HyperparameterAnalyzer`` (``optuna.importance``,
+``optuna.visualization``), ``AutomatedOptimizer`` (its report needs
+``optuna.visualization``). ``DistributedOptimizer`` is left out: its ``worker_function``
+calls ``self.define_hyperparameters``/``self.evaluate_params``, which the seed never
+defines for that class.
 """
 
 import math
@@ -45,6 +48,7 @@ from _training import (
 )
 
 import ridgeline as optuna
+from ridgeline.samplers import TPESampler  # the seed's "from optuna.samplers import TPESampler"
 
 TrialState = optuna.trial.TrialState
 
@@ -68,6 +72,45 @@ class OptimizationObjective:
                 return float('inf')  # Invalid trial
 
         return primary_value
+# fmt: on
+
+
+# "### 1. Continuous Parameters" (its imports are at the top of this file)
+# fmt: off
+class HyperparameterOptimizer:
+    def __init__(self):
+        self.study = optuna.create_study(
+            direction="minimize",
+            sampler=TPESampler(seed=42)
+        )
+
+    def define_continuous_params(self, trial):
+        """Define continuous hyperparameters."""
+        params = {
+            # Learning rate (log scale)
+            'learning_rate': trial.suggest_float(
+                'learning_rate', 1e-6, 1e-3, log=True
+            ),
+
+            # Batch size
+            'batch_size': trial.suggest_int('batch_size', 1, 16),
+
+            # Weight decay
+            'weight_decay': trial.suggest_float(
+                'weight_decay', 1e-5, 1e-2, log=True
+            ),
+
+            # Dropout rate
+            'dropout': trial.suggest_float('dropout', 0.0, 0.5),
+
+            # Warmup steps
+            'warmup_steps': trial.suggest_int('warmup_steps', 100, 5000),
+
+            # Gradient clipping
+            'max_grad_norm': trial.suggest_float('max_grad_norm', 0.1, 5.0),
+        }
+
+        return params
 # fmt: on
 
 
@@ -486,15 +529,7 @@ class HyperparameterStatisticalAnalyzer:
 
 # --------------------------------------------------------------------------- the seed's undefined helpers
 class _BayesianOptimizer(BayesianOptimizer):
-    """The seed's class; only ``TPESampler(seed=42)`` (not implemented yet) is replaced."""
-
-    def __init__(self, n_trials=100):
-        self.study = optuna.create_study(
-            direction="minimize",
-            sampler=optuna.samplers.RandomSampler(seed=42),
-            pruner=optuna.pruners.MedianPruner(),
-        )
-        self.n_trials = n_trials
+    """The seed's class, its undefined helpers bound (its constructor runs verbatim)."""
 
     define_hyperparameters = staticmethod(define_hyperparameters)
     train_model = staticmethod(train_model)
@@ -515,16 +550,6 @@ class _MultiObjectiveOptimizer(MultiObjectiveOptimizer):
     get_training_loss = staticmethod(get_training_loss)
     get_validation_loss = staticmethod(get_validation_loss)
     get_accuracy = staticmethod(get_accuracy)
-
-
-class _TransferLearningOptimizer(TransferLearningOptimizer):
-    """The seed's class; only its ``TPESampler(...)`` (not implemented yet) is replaced."""
-
-    def __init__(self, previous_studies=None):
-        self.previous_studies = previous_studies or []
-        self.study = optuna.create_study(
-            direction="minimize", sampler=optuna.samplers.RandomSampler(seed=42)
-        )
 
 
 class _PopulationBasedTrainer(PopulationBasedTrainer):
@@ -676,6 +701,30 @@ def test_random_search_block():
     assert 0.0 <= best_score <= 1.0
 
 
+def test_continuous_parameters_block_tunes_with_tpe():
+    optimizer = HyperparameterOptimizer()
+    assert isinstance(optimizer.study.sampler, TPESampler)
+
+    def objective(trial):
+        params = optimizer.define_continuous_params(trial)
+        return evaluate_config(params)
+
+    optimizer.study.optimize(objective, n_trials=15)
+    best = optimizer.study.best_params
+    assert 1e-6 <= best["learning_rate"] <= 1e-3 and 1 <= best["batch_size"] <= 16
+    assert set(best) == {
+        "learning_rate",
+        "batch_size",
+        "weight_decay",
+        "dropout",
+        "warmup_steps",
+        "max_grad_norm",
+    }
+    again = HyperparameterOptimizer()  # seed=42: the same proposals again
+    again.study.optimize(objective, n_trials=15)
+    assert [t.params for t in again.study.trials] == [t.params for t in optimizer.study.trials]
+
+
 def test_bayesian_optimizer_methods(capsys):
     optimizer = _BayesianOptimizer(n_trials=12)
     best_params, best_score = optimizer.optimize()
@@ -769,7 +818,7 @@ def test_transfer_learning_copies_completed_trials():
     completed = [t for s in previous for t in s.trials if t.state == TrialState.COMPLETE]
     assert 0 < len(completed) < 24, "some trials should fail with a large learning rate"
 
-    optimizer = _TransferLearningOptimizer(previous_studies=previous)
+    optimizer = TransferLearningOptimizer(previous_studies=previous)
     optimizer.transfer_knowledge()
 
     transferred = optimizer.study.trials

@@ -101,11 +101,12 @@ class TPESampler(BaseSampler):
             capturing interactions, instead of each on its own.
         group: With ``multivariate``, split a conditional space into groups of parameters that
             always occur together and model each group jointly (the default when
-            ``multivariate``; on spaces without conditional parameters it changes nothing). Branches are modelled
-            separately: a branch's model learns from the trials that took it; the split into
-            good and bad is shared by all (a branch that is rarely among the best gets a good
-            estimator made mostly of the prior). Without ``group`` only the parameters every
-            trial has are modelled jointly; the others are modelled one by one.
+            ``multivariate``; on spaces without conditional parameters it changes nothing).
+            Branches are modelled separately: a branch's model learns from the trials that
+            took it; the split into good and bad is shared by all (a branch that is rarely
+            among the best gets a good estimator made mostly of the prior). Without ``group``
+            only the parameters every trial has are modelled jointly; the others are modelled
+            one by one.
         warn_independent_sampling: With ``multivariate``, log a warning when a parameter is
             sampled on its own (outside the joint space).
         constant_liar: Treat running trials as bad ones, so parallel workers do not propose
