@@ -9,12 +9,12 @@ leaves undefined (``generate_random_config``, ``generate_config_from_trial``,
 ``tournament_selection``, ``crossover``, ``mutate``, ``analyze_failure_patterns``) are
 defined below.
 
-Covered: Scenario 1's ``objective``, ``CustomAcquisitionFunction``, population-based
+Covered: Scenario 1's ``objective`` and ``run_architecture_search``, Scenario 3's
+``CustomAcquisitionFunction`` and ``bayesian_optimization_with_custom_acquisition``, population-based
 training, Hyperband, multi-fidelity, resource-aware and distributed optimization, search-space
 design, early stopping, parallel trials, progress monitoring, debugging failed trials.
 
-Skipped, with the missing feature: Scenario 1's ``run_architecture_search`` and Scenario 3's
-``bayesian_optimization_with_custom_acquisition`` (``TPESampler``); Scenario 2
+Skipped, with the missing feature: Scenario 2
 (``NSGAIISampler``, and an objective returning a dict: issue 5); "Result Analysis and
 Visualization" (``optuna.visualization``); "Caching and Pruning"
 (``optuna.callbacks.CacheCallback``); MLflow and Weights & Biases integrations.
@@ -536,6 +536,27 @@ def test_architecture_search_objective():
         assert 0.0 <= t.value <= 1.0
     assert study.best_value == max(t.value for t in study.trials)
     assert len({t.value for t in study.trials}) > 1  # the configs really train differently
+
+
+@pytest.mark.slow
+def test_run_architecture_search_with_tpe(capsys):
+    best_config, best_value = run_architecture_search()  # 100 trials, verbatim
+
+    out = capsys.readouterr().out
+    assert f"Best validation accuracy: {best_value:.4f}" in out
+    _check_architecture_params(best_config)
+    assert 0.5 < best_value <= 1.0
+
+
+@pytest.mark.slow
+def test_bayesian_optimization_with_custom_acquisition():
+    study = bayesian_optimization_with_custom_acquisition()  # 100 TPE trials, verbatim
+
+    assert isinstance(study.sampler, optuna.samplers.TPESampler)
+    values = [t.value for t in study.trials]
+    assert len(values) == 100 and all(t.state == TrialState.COMPLETE for t in study.trials)
+    # TPE's trials after the 10 random ones are better on average than the random ones.
+    assert np.mean(values[-30:]) > np.mean(values[:10])
 
 
 def test_custom_acquisition_function():

@@ -13,10 +13,10 @@ by binding the seed's ``storage`` variable), "Custom Analysis", "Compute Budget 
 "Early Stopping Integration".
 
 Skipped, with the missing feature: the rest of "Basic Study Setup" (its ``create_study``
-needs ``TPESampler`` and ``HyperbandPruner``, imported at the top of the block); "Multi-Objective
+needs ``HyperbandPruner``, imported at the top of the block with ``TPESampler``); "Multi-Objective
 Optimization" (``NSGAIISampler``; it also counts PyTorch parameters); "Ray Tune Integration"
 and "Population Based Training" (Ray Tune); "Optuna Visualization" (``optuna.importance``,
-``optuna.visualization``); "Reproducible HPO" (``TPESampler``; PyTorch).
+``optuna.visualization``); "Reproducible HPO" (PyTorch).
 """
 
 import os

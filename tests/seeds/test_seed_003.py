@@ -11,12 +11,11 @@ Covered: "2. Search Space Definition" (``SearchSpace`` and ``create_search_space
 pruner, in memory and on SQLite with ``load_if_exists`` and ``show_progress_bar``),
 "8. Budget-Aware Strategies".
 
-Skipped, with the missing feature: the rest of "3. Optuna Study Setup" (its
-``create_study``, used by ``run_optimization``, always builds a ``TPESampler``; the block also
-imports ``HyperbandPruner`` and PyTorch); "4. Multi-Objective Optimization"
+Skipped, with the missing feature: the rest of "3. Optuna Study Setup" (the block imports
+``HyperbandPruner`` and PyTorch at its top; its ``TPESampler`` exists now); "4. Multi-Objective Optimization"
 (``NSGAIISampler``); "5. Distributed Optimization" (Ray Tune); "6. Analysis and
 Visualization" (``optuna.importance``, ``optuna.visualization``); "7. Reproducibility Best
-Practices" (``TPESampler``; PyTorch).
+Practices" (PyTorch).
 """
 
 import pytest
