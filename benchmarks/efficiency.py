@@ -171,14 +171,15 @@ def _task(args: tuple[str, str, int, int]) -> dict[str, Any]:
     }
 
 
-def _reference(problem: Problem, n: int = 256) -> list[float]:
+def _reference(name: str, n: int = 256) -> list[float]:
+    problem = PROBLEMS[name]
     rng = np.random.default_rng(12345)
     return [problem.function(random_params(problem.space, rng)) for _ in range(n)]
 
 
 def _references(problems: Sequence[Problem], jobs: int) -> dict[str, list[float]]:
     with get_context("spawn").Pool(jobs) as pool:
-        refs = pool.map(_reference, problems)
+        refs = pool.map(_reference, [p.name for p in problems])
     return {p.name: r for p, r in zip(problems, refs, strict=True)}
 
 
