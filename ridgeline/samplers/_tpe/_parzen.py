@@ -18,11 +18,11 @@ product kernels of Falkner et al. 2018 (BOHB), which let TPE model interactions.
 Bandwidths: in each dimension, a kernel's width is the larger distance to its neighbouring
 observations in that dimension (Bergstra et al. 2011), to the bounds as well with
 ``consider_endpoints``, clipped to ``[b_min, 1]``, where the "magic clip" minimum
-``1 / min(100, n_kernels)`` (Bergstra et al. 2011; Watanabe 2023, sec. 3.3) keeps a few close
-observations from collapsing the model onto a point. The prior kernel is centred at 0.5 with
-width 1. (We also tried one Scott's-rule width per dimension, ``0.2 * n ** (-1 / (d + 4))``, for
-the multivariate estimator; on our benchmark it explored too much: Hartmann-6 and
-Rosenbrock-10 regrets were 1.7x and 5x worse after 100 trials.)
+``1 / min(100, n + 2)`` for ``n`` observations (Bergstra et al. 2011; Watanabe 2023,
+sec. 3.3) keeps a few close observations from collapsing the model onto a point. The prior
+kernel is centred at 0.5 with width 1. (We also tried one Scott's-rule width per dimension,
+``0.2 * n ** (-1 / (d + 4))``, for the multivariate estimator; on our benchmark it explored
+too much: Hartmann-6 and Rosenbrock-10 regrets were 1.7x and 5x worse after 100 trials.)
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class Mixture:
         # dimensions' log normalisers.
         self._base = self.log_weights.copy()
 
-        b_min = 1.0 / min(100.0, float(n_k)) if params.consider_magic_clip else 1e-6
+        b_min = 1.0 / min(100.0, n + 2.0) if params.consider_magic_clip else 1e-6
         dn = len(self._numeric)
         mu = np.empty((n_k, dn))
         mu[:n] = observations[:, self._numeric]

@@ -86,8 +86,8 @@ class TPESampler(BaseSampler):
     Args:
         consider_prior: Add a wide kernel centred on the middle of each range (uniform over
             choices) to both estimators, so no region's density drops to zero.
-        prior_weight: The prior kernel's weight, relative to an observation's (at most 1).
-        consider_magic_clip: Keep kernel widths at least ``1 / min(100, n_kernels)`` of the
+        prior_weight: The prior kernel's weight, relative to an observation's (whose is 1).
+        consider_magic_clip: Keep kernel widths at least ``1 / min(100, n + 2)`` of the
             range, so a few close observations cannot collapse the model onto a point.
         consider_endpoints: Count the range's bounds as neighbours when setting the widths of
             the outermost kernels (univariate estimators).
