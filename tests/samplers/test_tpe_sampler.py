@@ -310,8 +310,11 @@ def test_constraints_are_stored_and_feasible_points_preferred() -> None:
     study.optimize(lambda t: t.suggest_float("x", -5, 5) ** 2, n_trials=60)
     for t in study.trials:
         assert t.system_attrs["constraints"] == [pytest.approx(2.0 - t.params["x"])]
-    late = [t.params["x"] for t in study.trials[-20:]]
-    assert np.mean(np.array(late) >= 2.0) > 0.6
+    late = np.array([t.params["x"] for t in study.trials[-20:]])
+    # The unconstrained optimum is x = 0; the feasible one x = 2, on the boundary, so
+    # proposals gather around 2 from both sides.
+    assert np.median(np.abs(late - 2.0)) < 0.5
+    assert np.mean(late >= 2.0) >= 0.4
     feasible = [t for t in study.trials if t.params["x"] >= 2.0]
     assert min(t.value for t in feasible) < 2.3**2
 
