@@ -1,40 +1,69 @@
 """Sample efficiency: ridgeline's samplers against Optuna, Hyperopt and random search.
 
-Every (optimizer, problem, seed) runs once to the largest budget; the best value found after
-each smaller budget is read off the same run (samplers do not know the budget).
+Every (optimizer, problem, seed) runs once, to the largest budget; the best value after each
+smaller budget is read off the same run, which is valid because no sampler is told the
+budget. Problems are in ``benchmarks/problems/``.
 
-* Normalised regret at a budget: ``(best - optimum) / (reference - optimum)``, where the
-  reference is the median value of 256 uniformly random configurations (fixed seed), so 1 is
-  "as good as a typical random point" and 0 is the optimum. Tuning tasks have no known
-  optimum: it is the best value any run or random point reached.
-* Average rank: per (problem, seed, budget) the optimizers are ranked by best value (1 is
-  best, ties share the mean rank), then ranks are averaged over seeds and problems.
+Metrics, per budget ``b``:
 
-    python benchmarks/efficiency.py --problems synthetic --seeds 10 --jobs 2
-    python benchmarks/efficiency.py --optimizers ridgeline-tpe ridgeline-tpe:group=True
+* **Normalised regret** of a run: ``(best_b - optimum) / (reference - optimum)``, where
+  ``best_b`` is the best value among its first ``b`` evaluations and ``reference`` is the
+  median value of 1,000 random configurations (fixed seed; precomputed in the problem), so
+  0 is the optimum and 1 is "as good as a typical random configuration". Synthetic
+  functions have a known optimum; for tuning tasks it is the smaller of the problem's
+  ``best_known`` and the best value any run in this comparison reached. Tables show the
+  mean over seeds ± its standard error; "overall" is the mean over problems (each problem
+  weighs the same), with the standard error combined as ``sqrt(sum se_p^2) / n_problems``.
+* **Average rank**: for each (problem, seed, budget) the optimizers are ranked by
+  ``best_b`` (1 = lowest value; tied values share the mean of their ranks), and the ranks
+  are averaged over seeds, then over problems. With k optimizers the ranks average
+  (k + 1) / 2, so a rank says how an optimizer did *against the others in this run*.
+
+Wall seconds per run (whole run and the optimizer's share, i.e. without objective time) are
+shown as a side column; they are not a performance claim (the machine is shared, and
+scikit-learn evaluations are cached across runs in a worker process).
+
+Usage::
+
     python benchmarks/efficiency.py --quick
+    python benchmarks/efficiency.py --problems synthetic --seeds 10 --jobs 2 --out runs.json
+    python benchmarks/efficiency.py --from-json runs.json
+    python benchmarks/efficiency.py --optimizers ridgeline-tpe "ridgeline-tpe:gamma=0.15" \\
+        optuna-tpe --problems hartmann6 mixed --seed-list 0,1,2 --budgets 50,100
+    python benchmarks/efficiency.py --self-check           # problem definitions and adapters
+    python benchmarks/efficiency.py --check-references     # recompute the reference medians
 
-Optimizers: ``ridgeline-tpe`` (defaults; ``ridgeline-tpe:key=value,...`` passes arguments),
-``ridgeline-tpe-univariate``, ``ridgeline-random``, ``optuna-tpe`` (Optuna's defaults),
-``optuna-tpe-univariate``, ``optuna-random``, ``hyperopt-tpe``, ``hyperopt-random``.
+Optimizers (``--list``): see :data:`OPTIMIZERS`. ``name:key=value,key=value`` passes keyword
+arguments to the sampler (Python literals; for TPE samplers ``gamma=0.15`` means
+``gamma(n) = min(ceil(0.15 n), 25)``, ``gamma=sqrt`` Hyperopt's ``min(ceil(0.25 sqrt(n)),
+25)``, and ``weights=uniform`` equal weights); for ``hyperopt-tpe`` they go to
+``hyperopt.tpe.suggest`` (e.g. ``n_startup_jobs=10``).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import shlex
-import sys
-import time
-import warnings
-from collections.abc import Callable, Sequence
-from multiprocessing import get_context
-from pathlib import Path
-from typing import Any
 
+# One thread per process for numpy and scikit-learn; set before either is imported, in the
+# main process and in the spawned workers (which import this module first).
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import ast  # noqa: E402
+import functools  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import platform  # noqa: E402
+import shlex  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from multiprocessing import get_context  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -43,253 +72,624 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.problems import (  # noqa: E402
     PROBLEMS,
     Problem,
-    from_hyperopt,
-    hyperopt_space,
+    check_problem,
     problems_named,
-    random_params,
+    recompute_reference,
 )
 
-DEFAULT_OPTIMIZERS = ["ridgeline-tpe", "optuna-tpe", "hyperopt-tpe", "ridgeline-random"]
+DEFAULT_OPTIMIZERS = ("ridgeline-tpe", "optuna-tpe", "hyperopt-tpe", "ridgeline-random")
+DEFAULT_BUDGETS = (50, 100, 200)
+QUICK = {"problems": ["branin", "mixed", "conditional"], "seeds": 2, "budgets": (15, 30)}
 
 
-def _linear_gamma(beta: float, cap: int = 25) -> Callable[[int], int]:
-    import math
-
-    return lambda n: min(math.ceil(beta * n), cap)
+# --------------------------------------------------------------------------- optimizers
 
 
-def _kwargs(spec: str) -> dict[str, Any]:
-    """``key=value,key=value`` (values as Python literals) -> dict.
+@dataclass(frozen=True)
+class Optimizer:
+    """How to build one optimizer for a seed.
 
-    ``gamma=0.15`` means ``gamma(n) = min(ceil(0.15 n), 25)``, ``gamma=sqrt`` Hyperopt's
-    ``ceil(0.25 sqrt(n))``, and ``weights=uniform`` equal weights for every observation.
+    ``make(seed, kwargs)`` returns a sampler for ``library`` "ridgeline" or "optuna", or a
+    Hyperopt ``algo`` (seeded through ``fmin``'s ``rstate``) for "hyperopt".
     """
-    import ast
 
-    out: dict[str, Any] = {}
-    for item in filter(None, spec.split(",")):
-        key, _, value = item.partition("=")
-        key, value = key.strip(), value.strip()
-        if key == "gamma":
-            from ridgeline.samplers._tpe import hyperopt_default_gamma
+    library: str
+    make: Callable[[int, dict[str, Any]], Any]
+    description: str
 
-            out[key] = hyperopt_default_gamma if value == "sqrt" else _linear_gamma(float(value))
-        elif key == "weights" and value == "uniform":
-            out[key] = np.ones
+
+def _ridgeline(cls: str, **defaults: Any) -> Callable[[int, dict[str, Any]], Any]:
+    def make(seed: int, kwargs: dict[str, Any]) -> Any:
+        import ridgeline.samplers
+
+        return getattr(ridgeline.samplers, cls)(seed=seed, **{**defaults, **kwargs})
+
+    return make
+
+
+def _optuna(cls: str, **defaults: Any) -> Callable[[int, dict[str, Any]], Any]:
+    def make(seed: int, kwargs: dict[str, Any]) -> Any:
+        import optuna.samplers
+
+        return getattr(optuna.samplers, cls)(seed=seed, **{**defaults, **kwargs})
+
+    return make
+
+
+def _hyperopt(algo: str) -> Callable[[int, dict[str, Any]], Any]:
+    def make(seed: int, kwargs: dict[str, Any]) -> Any:
+        import hyperopt
+
+        return functools.partial(getattr(hyperopt, algo).suggest, **kwargs)
+
+    return make
+
+
+OPTIMIZERS: dict[str, Optimizer] = {
+    "ridgeline-tpe": Optimizer("ridgeline", _ridgeline("TPESampler"), "TPESampler() defaults"),
+    "ridgeline-tpe-univariate": Optimizer(
+        "ridgeline", _ridgeline("TPESampler", multivariate=False), "TPE, one model per param"
+    ),
+    "ridgeline-tpe-multivariate": Optimizer(
+        "ridgeline",
+        _ridgeline("TPESampler", multivariate=True, group=True),
+        "TPE, joint model per group of params",
+    ),
+    "ridgeline-random": Optimizer("ridgeline", _ridgeline("RandomSampler"), "RandomSampler"),
+    "optuna-tpe": Optimizer("optuna", _optuna("TPESampler"), "Optuna TPESampler() defaults"),
+    "optuna-tpe-univariate": Optimizer(
+        "optuna",
+        _optuna("TPESampler", multivariate=False, group=False),
+        "Optuna TPE, one model per param",
+    ),
+    "optuna-random": Optimizer("optuna", _optuna("RandomSampler"), "Optuna RandomSampler"),
+    "hyperopt-tpe": Optimizer("hyperopt", _hyperopt("tpe"), "hyperopt.tpe.suggest"),
+    "hyperopt-random": Optimizer("hyperopt", _hyperopt("rand"), "hyperopt.rand.suggest"),
+}
+
+
+def _linear_gamma(beta: float, n: int) -> int:
+    return min(math.ceil(beta * n), 25)
+
+
+def _sqrt_gamma(n: int) -> int:
+    return min(math.ceil(0.25 * math.sqrt(n)), 25)
+
+
+def parse_optimizer(name: str) -> tuple[Optimizer, dict[str, Any]]:
+    """The registry entry and keyword arguments of ``base[:key=value,...]``.
+
+    Raises:
+        KeyError: ``base`` is not in :data:`OPTIMIZERS`.
+        ValueError: An argument is not ``key=value`` with a Python literal value.
+    """
+    base, _, spec = name.partition(":")
+    if base not in OPTIMIZERS:
+        raise KeyError(f"unknown optimizer {base!r}; choose from {', '.join(OPTIMIZERS)}")
+    entry = OPTIMIZERS[base]
+    kwargs: dict[str, Any] = {}
+    for item in filter(None, (s.strip() for s in spec.split(","))):
+        key, sep, value = (s.strip() for s in item.partition("="))
+        if not sep or not key:
+            raise ValueError(f"optimizer argument {item!r} of {name!r} must be key=value")
+        if entry.library != "hyperopt" and key == "gamma":
+            kwargs[key] = (
+                _sqrt_gamma
+                if value == "sqrt"
+                else functools.partial(_linear_gamma, float(ast.literal_eval(value)))
+            )
+        elif entry.library != "hyperopt" and key == "weights" and value == "uniform":
+            kwargs[key] = np.ones
         else:
-            out[key] = ast.literal_eval(value)
-    return out
+            try:
+                kwargs[key] = ast.literal_eval(value)
+            except (ValueError, SyntaxError) as e:
+                raise ValueError(f"value of {key!r} in {name!r} must be a literal") from e
+    return entry, kwargs
 
 
-def _study_run(lib: str, make_sampler: Callable[[int], Any]) -> Callable[..., list[float]]:
-    def run(problem: Problem, seed: int, budget: int) -> list[float]:
-        if lib == "optuna":
+def unavailable(name: str) -> str | None:
+    """Why optimizer ``name`` cannot run here (its library or class is missing), or None.
+
+    Raises:
+        KeyError, ValueError: From :func:`parse_optimizer`.
+        TypeError: The keyword arguments do not fit the sampler (a typo is an error, not
+            "unavailable").
+    """
+    entry, kwargs = parse_optimizer(name)
+    try:
+        entry.make(0, kwargs)
+    except (ImportError, AttributeError) as e:
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_one(name: str, problem: Problem, seed: int, budget: int) -> dict[str, Any]:
+    """Run optimizer ``name`` on ``problem`` for ``budget`` evaluations.
+
+    Returns:
+        The run record saved in ``--out``: optimizer, problem, seed, ``values`` (every
+        evaluation in order), ``seconds`` (whole run) and ``objective_seconds``.
+    """
+    entry, kwargs = parse_optimizer(name)
+    values: list[float] = []
+    objective_seconds = 0.0
+
+    def evaluate(params: dict[str, Any]) -> float:
+        # Only the problem's function is timed: ridgeline and Optuna sample inside suggest_*.
+        nonlocal objective_seconds
+        start = time.perf_counter()
+        value = problem.evaluate(params)
+        objective_seconds += time.perf_counter() - start
+        values.append(value)
+        return value
+
+    start = time.perf_counter()
+    if entry.library == "hyperopt":
+        import hyperopt
+
+        hyperopt.fmin(
+            lambda sample: evaluate(problem.from_hyperopt(sample)),
+            problem.hyperopt_space(),
+            algo=entry.make(seed, kwargs),
+            max_evals=budget,
+            rstate=np.random.default_rng(seed),
+            show_progressbar=False,
+        )
+    else:
+        if entry.library == "optuna":
             import optuna as framework
 
             framework.logging.set_verbosity(framework.logging.WARNING)
         else:
             import ridgeline as framework  # type: ignore[no-redef]
-        study = framework.create_study(sampler=make_sampler(seed))
-        values: list[float] = []
-
-        def objective(trial: Any) -> float:
-            value = problem.objective(trial)
-            values.append(value)
-            return value
-
-        study.optimize(objective, n_trials=budget)
-        return values
-
-    return run
-
-
-def _hyperopt_run(algo: str) -> Callable[..., list[float]]:
-    def run(problem: Problem, seed: int, budget: int) -> list[float]:
-        import hyperopt
-
-        values: list[float] = []
-
-        def objective(sample: dict[str, Any]) -> float:
-            value = problem.function(from_hyperopt(problem.space, sample))
-            values.append(value)
-            return value
-
-        suggest = hyperopt.tpe.suggest if algo == "tpe" else hyperopt.rand.suggest
-        hyperopt.fmin(
-            objective,
-            hyperopt_space(problem.space),
-            algo=suggest,
-            max_evals=budget,
-            rstate=np.random.default_rng(seed),
-            show_progressbar=False,
-        )
-        return values
-
-    return run
-
-
-def optimizer(name: str) -> Callable[..., list[float]]:
-    """The runner for an optimizer name (see the module docstring)."""
-    base, _, spec = name.partition(":")
-    kwargs = _kwargs(spec)
-    if base.startswith("ridgeline-tpe"):
-        from ridgeline.samplers import TPESampler
-
-        if base == "ridgeline-tpe-univariate":
-            kwargs.setdefault("multivariate", False)
-        return _study_run("ridgeline", lambda seed: TPESampler(seed=seed, **kwargs))
-    if base == "ridgeline-random":
-        from ridgeline.samplers import RandomSampler
-
-        return _study_run("ridgeline", lambda seed: RandomSampler(seed=seed))
-    if base.startswith("optuna-tpe"):
-        import optuna
-
-        if base == "optuna-tpe-univariate":
-            kwargs.setdefault("multivariate", False)
-        return _study_run("optuna", lambda seed: optuna.samplers.TPESampler(seed=seed, **kwargs))
-    if base == "optuna-random":
-        import optuna
-
-        return _study_run("optuna", lambda seed: optuna.samplers.RandomSampler(seed=seed))
-    if base in ("hyperopt-tpe", "hyperopt-random"):
-        return _hyperopt_run(base.split("-")[1])
-    raise SystemExit(f"unknown optimizer {name!r}; see --help")
-
-
-def _task(args: tuple[str, str, int, int]) -> dict[str, Any]:
-    name, problem_name, seed, budget = args
-    warnings.simplefilter("ignore")
-    start = time.perf_counter()
-    values = optimizer(name)(PROBLEMS[problem_name], seed, budget)
+        study = framework.create_study(sampler=entry.make(seed, kwargs), direction="minimize")
+        study.optimize(lambda trial: evaluate(problem.suggest(trial)), n_trials=budget)
     return {
         "optimizer": name,
-        "problem": problem_name,
+        "problem": problem.name,
         "seed": seed,
         "values": values,
         "seconds": time.perf_counter() - start,
+        "objective_seconds": objective_seconds,
     }
 
 
-def _reference(name: str, n: int = 256) -> list[float]:
-    problem = PROBLEMS[name]
-    rng = np.random.default_rng(12345)
-    return [problem.function(random_params(problem.space, rng)) for _ in range(n)]
+def _task(task: tuple[str, str, int, int]) -> dict[str, Any]:
+    name, problem_name, seed, budget = task
+    # Optuna's experimental-feature and independent-sampling warnings, convergence warnings.
+    warnings.simplefilter("ignore")
+    return run_one(name, PROBLEMS[problem_name], seed, budget)
 
 
-def _references(problems: Sequence[Problem], jobs: int) -> dict[str, list[float]]:
+def _pool_map(
+    function: Callable[[Any], Any], items: Sequence[Any], jobs: int
+) -> Iterator[tuple[int, Any]]:
+    """``(index, function(item))`` as they finish; in this process when ``jobs`` is 1."""
+    if jobs <= 1:
+        for i, item in enumerate(items):
+            yield i, function(item)
+        return
     with get_context("spawn").Pool(jobs) as pool:
-        refs = pool.map(_reference, [p.name for p in problems])
-    return {p.name: r for p, r in zip(problems, refs, strict=True)}
+        yield from pool.imap_unordered(functools.partial(_indexed, function), enumerate(items))
 
 
-def _ranks(values: Sequence[float]) -> np.ndarray:
-    """Ranks (1 = smallest), ties sharing their mean rank."""
-    arr = np.asarray(values)
-    return np.array([1 + np.sum(arr < v) + (np.sum(arr == v) - 1) / 2 for v in arr])
+def _indexed(function: Callable[[Any], Any], pair: tuple[int, Any]) -> tuple[int, Any]:
+    return pair[0], function(pair[1])
 
 
-def tables(runs: list[dict[str, Any]], refs: dict[str, list[float]], budgets: list[int]) -> str:
-    """Markdown tables of mean normalised regret (± standard error) and average rank."""
+def run_all(
+    optimizers: Sequence[str],
+    problems: Sequence[Problem],
+    seeds: Sequence[int],
+    budget: int,
+    jobs: int,
+) -> list[dict[str, Any]]:
+    """Every (optimizer, problem, seed) to ``budget``; tuning tasks are queued first so that
+    the slow runs do not end up last in a pool."""
+    ordered = sorted(problems, key=lambda p: p.group != "sklearn")
+    tasks = [(o, p.name, s, budget) for p in ordered for s in seeds for o in optimizers]
+    runs: list[dict[str, Any]] = [{}] * len(tasks)
+    start = time.perf_counter()
+    tty = sys.stderr.isatty()
+    for done, (i, run) in enumerate(_pool_map(_task, tasks, jobs), 1):
+        runs[i] = run
+        if tty or done * 10 // len(tasks) > (done - 1) * 10 // len(tasks):
+            elapsed = time.perf_counter() - start
+            eta = elapsed / done * (len(tasks) - done)
+            start_, end = ("\r", "" if done < len(tasks) else "\n") if tty else ("", "\n")
+            print(
+                f"{start_}{done}/{len(tasks)} runs, {elapsed:.0f} s, ~{eta:.0f} s left ",
+                end=end,
+                file=sys.stderr,
+                flush=True,
+            )
+    return runs
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What normalised regret is measured against on one problem."""
+
+    optimum: float
+    reference: float
+    known: bool  # the optimum is the true minimum (else: best known / best in these runs)
+
+
+@dataclass
+class Summary:
+    """Per-(optimizer, problem, budget) samples over seeds, ready to be rendered."""
+
+    optimizers: list[str]
+    problems: list[str]
+    budgets: list[int]
+    scales: dict[str, Scale]
+    regret: dict[tuple[str, str, int], list[float]] = field(default_factory=dict)
+    rank: dict[tuple[str, str, int], list[float]] = field(default_factory=dict)
+    seconds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    sampler_seconds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    short_runs: list[str] = field(default_factory=list)
+
+
+def best_at(values: Sequence[float], budgets: Sequence[int]) -> list[float]:
+    """The best (lowest) value among the first ``b`` of ``values`` for each budget ``b``
+    (all of them when the run is shorter than ``b``)."""
+    curve = np.minimum.accumulate(np.asarray(values, dtype=float))
+    return [float(curve[min(b, len(curve)) - 1]) for b in budgets]
+
+
+def ranks(values: Sequence[float]) -> list[float]:
+    """Ranks from 1 (lowest value); tied values share the mean of the ranks they span."""
+    arr = np.asarray(values, dtype=float)
+    return [float(1 + np.sum(arr < v) + (np.sum(arr == v) - 1) / 2) for v in arr]
+
+
+def scales_for(
+    runs: Sequence[dict[str, Any]], problem_info: dict[str, dict[str, Any]]
+) -> dict[str, Scale]:
+    """The optimum and reference of each problem in ``runs`` (see the module docstring)."""
+    out: dict[str, Scale] = {}
+    for name in dict.fromkeys(r["problem"] for r in runs):
+        info = problem_info[name]
+        if info.get("optimum") is not None:
+            out[name] = Scale(info["optimum"], info["reference"], known=True)
+            continue
+        seen = min(min(r["values"]) for r in runs if r["problem"] == name)
+        best_known = info.get("best_known")
+        optimum = seen if best_known is None else min(seen, best_known)
+        out[name] = Scale(optimum, info["reference"], known=False)
+    return out
+
+
+def summarize(
+    runs: Sequence[dict[str, Any]], problem_info: dict[str, dict[str, Any]], budgets: list[int]
+) -> Summary:
+    """Regret and rank samples per (optimizer, problem, budget); see the module docstring.
+
+    A (problem, seed) is ranked only when every optimizer has a run for it.
+    """
     optimizers = list(dict.fromkeys(r["optimizer"] for r in runs))
     problems = list(dict.fromkeys(r["problem"] for r in runs))
-    seeds = sorted({r["seed"] for r in runs})
-    best: dict[tuple[str, str, int, int], float] = {}
+    summary = Summary(optimizers, problems, budgets, scales_for(runs, problem_info))
+    best: dict[tuple[str, str, int], list[float]] = {}
     for r in runs:
-        curve = np.minimum.accumulate(np.asarray(r["values"], dtype=float))
-        for b in budgets:
-            best[(r["optimizer"], r["problem"], r["seed"], b)] = float(
-                curve[min(b, len(curve)) - 1]
-            )
-    regret: dict[tuple[str, str, int], list[float]] = {}
-    rank: dict[tuple[str, str, int], list[float]] = {}
-    for prob in problems:
-        known = PROBLEMS[prob].optimum
-        optimum = (
-            known
-            if known is not None
-            else min(min(refs[prob]), min(v for k, v in best.items() if k[1] == prob))
+        key = (r["optimizer"], r["problem"], r["seed"])
+        best[key] = best_at(r["values"], budgets)
+        if len(r["values"]) < budgets[-1]:
+            summary.short_runs.append(f"{key}: {len(r['values'])} evaluations")
+        summary.seconds.setdefault(key[:2], []).append(r["seconds"])
+        sampler = r["seconds"] - r.get("objective_seconds", 0.0)
+        summary.sampler_seconds.setdefault(key[:2], []).append(sampler)
+    for p in problems:
+        scale = summary.scales[p]
+        span = max(scale.reference - scale.optimum, 1e-12)
+        for s in sorted({r["seed"] for r in runs if r["problem"] == p}):
+            have = [o for o in optimizers if (o, p, s) in best]
+            for j, b in enumerate(budgets):
+                values = [best[(o, p, s)][j] for o in have]
+                for o, v in zip(have, values, strict=True):
+                    summary.regret.setdefault((o, p, b), []).append((v - scale.optimum) / span)
+                if len(have) == len(optimizers):
+                    for o, rk in zip(have, ranks(values), strict=True):
+                        summary.rank.setdefault((o, p, b), []).append(rk)
+    return summary
+
+
+def _mean_se(samples: Sequence[float]) -> tuple[float, float]:
+    arr = np.asarray(samples, dtype=float)
+    if arr.size == 0:
+        return math.nan, math.nan
+    se = float(arr.std(ddof=1) / math.sqrt(arr.size)) if arr.size > 1 else 0.0
+    return float(arr.mean()), se
+
+
+def overall(summary: Summary, o: str, b: int) -> tuple[float, float, float]:
+    """Mean regret over problems, its standard error, and the mean of per-problem ranks."""
+    stats = [
+        _mean_se(summary.regret[(o, p, b)]) for p in summary.problems if (o, p, b) in summary.regret
+    ]
+    rks = [np.mean(summary.rank[(o, p, b)]) for p in summary.problems if (o, p, b) in summary.rank]
+    mean = float(np.mean([m for m, _ in stats])) if stats else math.nan
+    se = math.sqrt(sum(s * s for _, s in stats)) / len(stats) if stats else math.nan
+    return mean, se, float(np.mean(rks)) if rks else math.nan
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _fmt(x: float, digits: int = 4) -> str:
+    return "-" if math.isnan(x) else f"{x:.{digits}f}"
+
+
+def _mean(samples: Sequence[float]) -> float:
+    return float(np.mean(samples)) if len(samples) else math.nan
+
+
+def render(summary: Summary) -> str:
+    """Markdown: the summary table, average ranks per problem, then one table per problem."""
+    bs, opts, probs = summary.budgets, summary.optimizers, summary.problems
+    regret_heads = [f"regret@{b}" for b in bs]
+    rank_heads = [f"rank@{b}" for b in bs]
+    rows = []
+    for o in opts:
+        stats = [overall(summary, o, b) for b in bs]
+        secs = [x for p in probs for x in summary.seconds.get((o, p), [])]
+        samp = [x for p in probs for x in summary.sampler_seconds.get((o, p), [])]
+        rows.append(
+            [
+                o,
+                *(f"{_fmt(m)} ± {_fmt(se)}" for m, se, _ in stats),
+                *(_fmt(rk, 2) for _, _, rk in stats),
+                _fmt(_mean(secs), 2),
+                _fmt(_mean(samp), 2),
+            ]
         )
-        reference = float(np.median(refs[prob]))
-        for b in budgets:
-            for s in seeds:
-                vals = [best[(o, prob, s, b)] for o in optimizers if (o, prob, s, b) in best]
-                if len(vals) != len(optimizers):
-                    continue
-                for o, rk in zip(optimizers, _ranks(vals), strict=True):
-                    rank.setdefault((o, prob, b), []).append(float(rk))
-                for o, v in zip(optimizers, vals, strict=True):
-                    r_ = (v - optimum) / max(reference - optimum, 1e-12)
-                    regret.setdefault((o, prob, b), []).append(r_)
-    lines: list[str] = []
-    head = "| optimizer | " + " | ".join(f"regret@{b} | rank@{b}" for b in budgets) + " |"
-    sep = "|---|" + "---|---|" * len(budgets)
-    lines += ["### Overall (mean over problems)", "", head, sep]
-    for o in optimizers:
-        cells = []
-        for b in budgets:
-            reg = np.mean([np.mean(regret[(o, p, b)]) for p in problems if (o, p, b) in regret])
-            rk = np.mean([np.mean(rank[(o, p, b)]) for p in problems if (o, p, b) in rank])
-            cells.append(f"{reg:.4f} | {rk:.2f}")
-        lines.append(f"| {o} | " + " | ".join(cells) + " |")
-    secs = {o: np.mean([r["seconds"] for r in runs if r["optimizer"] == o]) for o in optimizers}
-    lines += ["", "Mean wall seconds per run (whole run, objective included; not a cost claim): "
-              + ", ".join(f"{o} {s:.1f}" for o, s in secs.items()), ""]  # fmt: skip
-    for prob in problems:
-        lines += [f"### {prob}", "", head, sep]
-        for o in optimizers:
-            cells = []
-            for b in budgets:
-                reg = np.asarray(regret.get((o, prob, b), [np.nan]))
-                se = reg.std(ddof=1) / np.sqrt(len(reg)) if len(reg) > 1 else 0.0
-                cells.append(f"{reg.mean():.4f} ± {se:.4f} | {np.mean(rank[(o, prob, b)]):.2f}")
-            lines.append(f"| {o} | " + " | ".join(cells) + " |")
-        lines.append("")
+    lines = ["## Summary (mean over problems)", ""]
+    lines += _table(["optimizer", *regret_heads, *rank_heads, "s/run", "sampler s/run"], rows)
+    lines += ["", f"## Average rank per problem (budgets {' / '.join(map(str, bs))})", ""]
+    rows = [
+        [
+            p,
+            *(
+                " / ".join(_fmt(_mean(summary.rank.get((o, p, b), [])), 2) for b in bs)
+                for o in opts
+            ),
+        ]
+        for p in probs
+    ]
+    lines += _table(["problem", *opts], rows)
+    for p in probs:
+        scale = summary.scales[p]
+        kind = "known" if scale.known else "best known or best in these runs"
+        lines += [
+            "",
+            f"### {p}",
+            "",
+            f"optimum {scale.optimum:.6g} ({kind}), reference {scale.reference:.6g}",
+            "",
+        ]
+        rows = []
+        for o in opts:
+            regrets = [_mean_se(summary.regret.get((o, p, b), [])) for b in bs]
+            rks = [_mean(summary.rank.get((o, p, b), [])) for b in bs]
+            rows.append(
+                [
+                    o,
+                    *(f"{_fmt(m)} ± {_fmt(se)}" for m, se in regrets),
+                    *(_fmt(rk, 2) for rk in rks),
+                    _fmt(_mean(summary.seconds.get((o, p), [])), 2),
+                ]
+            )
+        lines += _table(["optimizer", *regret_heads, *rank_heads, "s/run"], rows)
+    if summary.short_runs:
+        lines += ["", "Runs shorter than the largest budget: " + "; ".join(summary.short_runs)]
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--optimizers", nargs="+", default=DEFAULT_OPTIMIZERS)
-    parser.add_argument("--problems", nargs="+", default=["all"])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--budgets", default="50,100,200")
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--out", help="write raw runs (JSON) here")
-    parser.add_argument("--from-json", help="make the tables from a saved --out file")
-    parser.add_argument("--quick", action="store_true", help="2 problems, 2 seeds, budget 30")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.problems, args.seeds, args.budgets = ["branin", "mixed"], 2, "15,30"
-    budgets = sorted(int(b) for b in args.budgets.split(","))
-    print(f"Command: `python benchmarks/efficiency.py {shlex.join(sys.argv[1:])}`\n")
-    if args.from_json:
-        saved = json.loads(Path(args.from_json).read_text())
-        print(tables(saved["runs"], saved["references"], budgets))
-        return
-    problems = problems_named(args.problems)
-    for name in args.optimizers:
-        optimizer(name)  # fail fast on unknown names or missing peers
-    tasks = [(o, p.name, s, budgets[-1]) for p in problems for s in range(args.seeds)
-             for o in args.optimizers]  # fmt: skip
-    start = time.perf_counter()
-    refs = _references(problems, args.jobs)
-    with get_context("spawn").Pool(args.jobs) as pool:
-        runs = []
-        for i, run in enumerate(pool.imap_unordered(_task, tasks), 1):
-            runs.append(run)
-            print(f"\r{i}/{len(tasks)} runs", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
-    runs.sort(key=lambda r: (r["problem"], args.optimizers.index(r["optimizer"]), r["seed"]))
-    if args.out:
-        Path(args.out).write_text(json.dumps({"runs": runs, "references": refs}))
-    elapsed = time.perf_counter() - start
-    print(
-        f"{len(problems)} problems x {args.seeds} seeds x {len(args.optimizers)} optimizers, "
-        f"budgets {budgets}; {elapsed:.0f} s with {args.jobs} jobs\n"
+def _recompute(name: str) -> tuple[str, dict[str, float]]:
+    return name, recompute_reference(PROBLEMS[name])
+
+
+def reference_table(problems: Sequence[Problem], jobs: int) -> str:
+    """Recompute each problem's ``reference`` (and the best random value) and tabulate."""
+    rows = []
+    for _, (name, new) in sorted(_pool_map(_recompute, [p.name for p in problems], jobs)):
+        p = PROBLEMS[name]
+        ok = math.isclose(new["median"], p.reference, rel_tol=1e-9)
+        rows.append(
+            [
+                name,
+                repr(p.reference),
+                repr(new["median"]),
+                repr(new["min"]),
+                repr(p.best_known),
+                f"{new['seconds_per_eval']:.4f}",
+                "yes" if ok else "**NO**",
+            ]
+        )
+    head = ["problem", "reference", "recomputed", "best random", "best_known", "s/eval", "same"]
+    return "\n".join(_table(head, rows))
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _problem_info(problems: Sequence[Problem]) -> dict[str, dict[str, Any]]:
+    return {
+        p.name: {
+            "optimum": p.optimum,
+            "reference": p.reference,
+            "best_known": p.best_known,
+            "group": p.group,
+        }
+        for p in problems
+    }
+
+
+def _legacy_info(references: dict[str, list[float]]) -> dict[str, dict[str, Any]]:
+    """Problem info for files of the first version, which saved the random values: their
+    median is the reference, and their best bounds an unknown optimum."""
+    out = {}
+    for name, values in references.items():
+        known = PROBLEMS[name].optimum if name in PROBLEMS else None
+        best = None if known is not None else min(values)
+        out[name] = {"optimum": known, "reference": float(np.median(values)), "best_known": best}
+    return out
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata
+
+    out = {
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
+    }
+    for package in ("ridgeline", "optuna", "hyperopt", "scikit-learn", "numpy"):
+        try:
+            out[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            out[package] = "not installed"
+    return out
+
+
+def _budgets(text: str) -> list[int]:
+    budgets = sorted({int(b) for b in text.split(",") if b.strip()})
+    if not budgets or budgets[0] < 1:
+        raise argparse.ArgumentTypeError(f"budgets must be positive integers; got {text!r}")
+    return budgets
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Sample efficiency of HPO samplers: normalised regret and average rank.",
+        epilog="Metrics and examples: see the docstring of benchmarks/efficiency.py.",
     )
-    print(tables(runs, refs, budgets))
+    parser.add_argument(
+        "--optimizers",
+        nargs="+",
+        default=list(DEFAULT_OPTIMIZERS),
+        metavar="NAME[:k=v,...]",
+        help="default: %(default)s",
+    )
+    parser.add_argument(
+        "--problems",
+        nargs="+",
+        default=["all"],
+        metavar="NAME",
+        help="names, or the groups synthetic, sklearn, all (default)",
+    )
+    seeds = parser.add_mutually_exclusive_group()
+    seeds.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
+    seeds.add_argument("--seed-list", help="comma-separated seeds, e.g. 0,3,7")
+    parser.add_argument(
+        "--budgets",
+        type=_budgets,
+        default=None,
+        help="comma-separated evaluation budgets (default 50,100,200)",
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--out", type=Path, help="save the raw runs here (JSON)")
+    parser.add_argument("--from-json", type=Path, help="make the tables from a saved --out")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: branin, mixed, conditional; 2 seeds; budgets 15,30",
+    )
+    parser.add_argument("--list", action="store_true", help="list optimizers and problems")
+    parser.add_argument(
+        "--self-check", action="store_true", help="check the problems and their adapters, then exit"
+    )
+    parser.add_argument(
+        "--check-references",
+        action="store_true",
+        help="recompute the reference medians (minutes for sklearn), then exit",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    print(f"Command: `{shlex.join(sys.orig_argv)}`\n")
+    if args.list:
+        for name, entry in OPTIMIZERS.items():
+            print(f"{name:28} {entry.description}")
+        print()
+        for p in PROBLEMS.values():
+            print(f"{p.name:28} {p.group:10} {p.description}")
+        return 0
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        budgets = args.budgets or saved.get("budgets") or list(DEFAULT_BUDGETS)
+        info = saved.get("problems") or _legacy_info(saved.get("references", {}))
+        print(f"From {args.from_json}: {json.dumps(saved.get('versions', {}))}\n")
+        print(render(summarize(saved["runs"], info, budgets)))
+        return 0
+    if args.quick:
+        args.problems, args.seeds = QUICK["problems"], QUICK["seeds"]
+        args.budgets = args.budgets or list(QUICK["budgets"])
+    budgets = args.budgets or list(DEFAULT_BUDGETS)
+    try:
+        problems = problems_named(args.problems)
+        missing = {name: unavailable(name) for name in dict.fromkeys(args.optimizers)}
+    except (KeyError, ValueError, TypeError) as e:
+        print(f"error: {e.args[0] if e.args else e}", file=sys.stderr)
+        return 2
+    if args.self_check:
+        failures = [f for p in problems for f in check_problem(p)]
+        print("\n".join(failures) or f"self-check passed: {', '.join(p.name for p in problems)}")
+        return 1 if failures else 0
+    if args.check_references:
+        print(reference_table(problems, args.jobs))
+        return 0
+    for name, why in missing.items():
+        if why:
+            print(f"**{name}: not available** ({why}); left out.\n")
+    optimizers = [name for name, why in missing.items() if not why]
+    seeds = (
+        [int(s) for s in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
+    )
+    versions = _versions()
+    print(
+        f"{len(problems)} problems x {len(seeds)} seeds x {len(optimizers)} optimizers, "
+        f"budgets {budgets}, {args.jobs} jobs; "
+        + ", ".join(f"{k} {v}" for k, v in versions.items())
+        + "\n"
+    )
+    start = time.perf_counter()
+    runs = run_all(optimizers, problems, seeds, budgets[-1], args.jobs)
+    info = _problem_info(problems)
+    if args.out:
+        args.out.write_text(
+            json.dumps(
+                {
+                    "command": sys.orig_argv,
+                    "budgets": budgets,
+                    "versions": versions,
+                    "problems": info,
+                    "runs": runs,
+                }
+            )
+        )
+    print(f"{len(runs)} runs in {time.perf_counter() - start:.0f} s\n")
+    summary = summarize(runs, info, budgets)
+    print(render(summary))
+    for p in problems:
+        seen = min(min(r["values"]) for r in runs if r["problem"] == p.name)
+        if p.best_known is not None and seen < p.best_known:
+            print(f"\nNote: {p.name} reached {seen!r}, below its best_known {p.best_known!r}.")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
