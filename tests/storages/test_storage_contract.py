@@ -575,7 +575,9 @@ RDB_BACKENDS = [
 
 @pytest.mark.parametrize("backend", RDB_BACKENDS)
 def test_stale_trials_fail_once(make_storage: MakeStorage) -> None:
-    storages = [make_storage(heartbeat_interval=0.05, grace_period=0.15) for _ in range(3)]
+    # Grace periods leave room for a loaded machine: "alive" must stay alive across the
+    # concurrent sweeps below.
+    storages = [make_storage(heartbeat_interval=0.05, grace_period=0.6) for _ in range(3)]
     storage = storages[0]
     assert storage.is_heartbeat_enabled() and storage.get_heartbeat_interval() == 0.05
     study_id = _study(storage)
@@ -587,7 +589,7 @@ def test_stale_trials_fail_once(make_storage: MakeStorage) -> None:
     foreign = _running(make_storage(), study_id)  # Started without heartbeats: not judged.
     storage.set_trial_state_values(done, TrialState.COMPLETE, [1.0])
     storage.record_heartbeat(done)  # A late beat of a finished trial is ignored.
-    time.sleep(0.3)
+    time.sleep(1.0)
     storage.record_heartbeat(alive)
 
     results: list[list[int]] = []
@@ -607,6 +609,7 @@ def test_stale_trials_fail_once(make_storage: MakeStorage) -> None:
     assert storage.get_trial(alive).state == TrialState.RUNNING
     assert storage.get_trial(foreign).state == TrialState.RUNNING
     assert storage.get_trial(done).state == TrialState.COMPLETE
+    storage.record_heartbeat(alive)
     assert storage.fail_stale_trials(study_id) == []
 
 
