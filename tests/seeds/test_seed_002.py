@@ -101,8 +101,8 @@ def create_search_space(trial: optuna.Trial) -> Dict[str, Any]:
 # fmt: on
 
 
-# "### Basic Study Setup": the objective only (the block's create_study needs TPESampler
-# and HyperbandPruner).
+# "### Basic Study Setup": the objective only (the block's create_study needs HyperbandPruner;
+# the test runs it with the block's TPESampler and a MedianPruner instead).
 # fmt: off
 def objective(trial: optuna.Trial) -> float:
     """Objective function with pruning support."""
@@ -379,9 +379,21 @@ def test_search_space_best_practices_block():
 
 
 def test_basic_study_objective_with_median_pruner():
+    from ridgeline.samplers import TPESampler  # the block's "from optuna.samplers import ..."
+
+    n_startup_trials = 10  # create_study's default
+    # The block's sampler, verbatim.
+    # fmt: off
+    sampler = TPESampler(
+        n_startup_trials=n_startup_trials,
+        seed=42,
+        multivariate=True,  # Model parameter interactions
+        group=True,  # Group conditional parameters
+    )
+    # fmt: on
     study = optuna.create_study(
         direction="maximize",
-        sampler=optuna.samplers.RandomSampler(seed=42),
+        sampler=sampler,
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=10),
     )
     study.optimize(objective, n_trials=20, timeout=3600)

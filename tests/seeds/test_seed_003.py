@@ -7,12 +7,13 @@ Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
 ``train_one_epoch`` and ``evaluate`` are the real training helpers of :mod:`_training`.
 
 Covered: "2. Search Space Definition" (``SearchSpace`` and ``create_search_space``), the
-``objective`` of "3. Optuna Study Setup" (run with the block's ``pruner_type="median"``
-pruner, in memory and on SQLite with ``load_if_exists`` and ``show_progress_bar``),
-"8. Budget-Aware Strategies".
+``objective`` of "3. Optuna Study Setup" (run with the study its ``create_study`` builds for
+``pruner_type="median"``: the block's ``TPESampler`` and ``MedianPruner`` arguments, in
+memory and on SQLite with ``load_if_exists`` and ``show_progress_bar``), "8. Budget-Aware
+Strategies".
 
 Skipped, with the missing feature: the rest of "3. Optuna Study Setup" (the block imports
-``HyperbandPruner`` and PyTorch at its top; its ``TPESampler`` exists now); "4. Multi-Objective Optimization"
+``HyperbandPruner`` and PyTorch at its top); "4. Multi-Objective Optimization"
 (``NSGAIISampler``); "5. Distributed Optimization" (Ray Tune); "6. Analysis and
 Visualization" (``optuna.importance``, ``optuna.visualization``); "7. Reproducibility Best
 Practices" (PyTorch).
@@ -119,7 +120,8 @@ def create_search_space(trial: optuna.Trial) -> Dict[str, Any]:
 # fmt: on
 
 
-# "### 3. Optuna Study Setup": the objective only (the block's create_study needs TPESampler).
+# "### 3. Optuna Study Setup": the objective only (the block imports HyperbandPruner and torch;
+# _sampler() and _median_pruner() are what its create_study builds for pruner_type="median").
 # fmt: off
 def objective(trial: optuna.Trial) -> float:
     """Objective function with pruning support."""
@@ -180,6 +182,20 @@ def budget_aware_search(total_gpu_hours: float, single_trial_hours: float):
 
 
 # --------------------------------------------------------------------------- helpers
+def _sampler(n_startup_trials=10):
+    """The sampler of the block's ``create_study`` (its default ``n_startup_trials``)."""
+    from ridgeline.samplers import TPESampler  # the block's "from optuna.samplers import ..."
+
+    # fmt: off
+    sampler = TPESampler(
+        n_startup_trials=n_startup_trials,
+        seed=42,
+        multivariate=True,  # Consider parameter interactions
+    )
+    # fmt: on
+    return sampler
+
+
 def _median_pruner():
     """The pruner of the block's ``create_study(..., pruner_type="median")``."""
     return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=10, interval_steps=1)
@@ -269,7 +285,7 @@ def test_objective_with_the_median_pruner(capsys):
     study = optuna.create_study(
         study_name="my_experiment",
         direction="maximize",
-        sampler=optuna.samplers.RandomSampler(seed=42),
+        sampler=_sampler(),
         pruner=_median_pruner(),
         load_if_exists=True,
     )
@@ -287,7 +303,7 @@ def test_objective_persisted_in_sqlite_and_resumed(tmp_path):
         study = optuna.create_study(
             study_name="my_experiment",
             direction="maximize",
-            sampler=optuna.samplers.RandomSampler(seed=None),
+            sampler=_sampler(),  # seed=42 both times, as the block's create_study gives
             pruner=_median_pruner(),
             storage=storage,
             load_if_exists=True,
