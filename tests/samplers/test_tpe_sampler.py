@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ridgeline
 from ridgeline.distributions import (
@@ -25,6 +27,7 @@ from ridgeline.distributions import (
 )
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers import RandomSampler, TPESampler
+from ridgeline.samplers._tpe import default_gamma, default_weights, hyperopt_default_gamma
 from ridgeline.trial import FrozenTrial, Trial, TrialState, create_trial
 
 CHOICES = [None, True, False, 0, 1, 3.5, "x"]
@@ -108,6 +111,87 @@ def test_single_value_distributions(mode: str) -> None:
 
     study.optimize(objective, n_trials=8)
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
+
+
+def _float_dist(low: float, n_steps: int, step: float | None, log: bool) -> FloatDistribution:
+    if step is not None:
+        return FloatDistribution(low, round(low + n_steps * step, 9), step=step)
+    if log:
+        return FloatDistribution(abs(low) + 1e-3, (abs(low) + 1e-3) * 10.0**n_steps, log=True)
+    return FloatDistribution(low, low + 10.0 ** (n_steps - 6))
+
+
+_distributions = st.one_of(
+    st.builds(
+        _float_dist,
+        st.sampled_from([-3.0, 0.0, 0.1, 7.25]),
+        st.integers(1, 12),
+        st.sampled_from([None, 0.25, 0.1, 3.0]),
+        st.booleans(),
+    ),
+    st.builds(
+        lambda low, n, step: IntDistribution(low, low + n * step, step=step),
+        st.integers(-(10**9), 10**9),
+        st.integers(1, 10**6),
+        st.sampled_from([1, 2, 7]),
+    ),
+    st.builds(
+        lambda low, n: IntDistribution(low, low + n, log=True),
+        st.integers(1, 1000),
+        st.integers(1, 10**9),
+    ),
+    st.lists(
+        st.sampled_from([None, True, False, 0, 1, -1, 0.5, "", "a", 2.0]),
+        min_size=1,
+        max_size=6,
+        unique_by=repr,
+    ).map(CategoricalDistribution),
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    space=st.dictionaries(st.sampled_from("abcde"), _distributions, min_size=1, max_size=4),
+    mode=st.sampled_from(sorted(MODES)),
+    options=st.fixed_dictionaries(
+        {
+            "consider_prior": st.booleans(),
+            "consider_magic_clip": st.booleans(),
+            "consider_endpoints": st.booleans(),
+            "constant_liar": st.booleans(),
+            "n_startup_trials": st.integers(0, 4),
+        }
+    ),
+    seed=st.integers(0, 2**16),
+)
+def test_random_spaces_get_contained_values(
+    space: dict[str, BaseDistribution], mode: str, options: dict[str, Any], seed: int
+) -> None:
+    sampler = TPESampler(seed=seed, warn_independent_sampling=False, **MODES[mode], **options)
+    study = ridgeline.create_study(sampler=sampler)
+    rng = np.random.default_rng(seed)
+
+    def objective(trial: Trial) -> float:
+        total = 0.0
+        for name, dist in space.items():
+            if rng.random() < 0.2:
+                continue  # a conditional parameter, now and then
+            if isinstance(dist, CategoricalDistribution):
+                value = trial.suggest_categorical(name, list(dist.choices))
+                total += len(repr(value))
+            elif isinstance(dist, IntDistribution):
+                value = trial.suggest_int(name, dist.low, dist.high, log=dist.log, step=dist.step)
+                total += value % 7
+            else:
+                assert isinstance(dist, FloatDistribution)
+                value = trial.suggest_float(name, dist.low, dist.high, log=dist.log, step=dist.step)
+                total += math.sin(value)
+        return total
+
+    study.optimize(objective, n_trials=12)
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    for trial in study.trials:
+        assert_contained(trial)
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
@@ -659,6 +743,25 @@ def test_sqlite_storage(tmp_path: Any) -> None:
     for t in reloaded.trials:
         assert t.state == TrialState.COMPLETE
         assert_contained(t)
+
+
+def test_default_gamma_and_weights() -> None:
+    assert [default_gamma(n) for n in (0, 1, 10, 11, 100, 1000)] == [0, 1, 1, 2, 10, 25]
+    assert [hyperopt_default_gamma(n) for n in (0, 1, 16, 17, 10**4, 10**5)] == [
+        0, 1, 1, 2, 25, 25,
+    ]  # fmt: skip
+    for n in (0, 1, 24, 25, 26, 100):
+        w = default_weights(n)
+        assert w.shape == (n,) and np.all(w > 0) and np.all(np.diff(w) >= 0)
+        assert np.all(w[-25:] == 1.0)
+    assert default_weights(100)[0] == pytest.approx(0.01)
+
+
+def test_weights_go_to_observations_by_trial_number() -> None:
+    """Rows arrive in finishing order; ``weights(n)`` is oldest first, by trial number."""
+    sampler = TPESampler(weights=lambda n: np.arange(1.0, n + 1))
+    assert list(sampler._observation_weights(np.array([5, 9, 7, 8]))) == [1.0, 4.0, 2.0, 3.0]
+    assert list(sampler._observation_weights(np.array([1, 2, 3]))) == [1.0, 2.0, 3.0]
 
 
 # ---------------------------------------------------------------------- presets
