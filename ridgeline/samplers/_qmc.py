@@ -135,6 +135,20 @@ class QMCSampler(BaseSampler):
         self._engines: dict[tuple[int, int], Any] = {}
         self._points: dict[tuple[int, int], np.ndarray] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The lock cannot be pickled; the engines are rebuilt on first use.
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_engines"] = {}
+        state["_points"] = {}
+        state["_study_key"] = None  # refers to a storage; re-read from the study on first use
+        state["_pinned"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     @property
     def _attr_key(self) -> str:
         return f"qmc:{self._qmc_type}:{'scrambled' if self._scramble else 'plain'}"

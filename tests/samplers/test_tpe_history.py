@@ -328,3 +328,37 @@ def test_codec_of_a_column_is_the_distribution_it_was_asked_for() -> None:
     column = history.column("n", dist)
     assert column.codec.dist == dist
     assert column.u.view[0] == pytest.approx(Codec(dist).encode_one(4)[0])
+
+
+def _selected_rows(study: ridgeline.Study, k: int) -> set[int]:
+    history = History(study.directions, use_constraints=False)
+    history.update(study)
+    return {int(i) for i in np.flatnonzero(history.below_mask(k))}
+
+
+def test_multi_objective_front_with_infinite_values() -> None:
+    x = {"x": FloatDistribution(0, 1)}
+    study = ridgeline.create_study(directions=["minimize", "minimize"])
+    for v in ([math.inf, 5.0], [math.inf, 3.0], [0.0, 10.0]):
+        study.add_trial(create_trial(params={"x": 0.5}, distributions=x, values=v))
+    assert _selected_rows(study, 2) == {1, 2}  # (inf, 3) dominates (inf, 5)
+
+    study = ridgeline.create_study(directions=["minimize", "minimize"])
+    for v in ([0.0, math.inf], [-math.inf, math.inf], [1.0, 0.0]):
+        study.add_trial(create_trial(params={"x": 0.5}, distributions=x, values=v))
+    assert _selected_rows(study, 2) == {1, 2}  # no NaN from inf + -inf, no warning
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_pruned_trial_with_infinite_best_intermediate_value_ranks_first(direction: str) -> None:
+    best = -math.inf if direction == "minimize" else math.inf
+    study = ridgeline.create_study(direction=direction)
+    for v in (1.0, best, math.nan):
+        study.add_trial(
+            create_trial(
+                params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)},
+                state=TrialState.PRUNED, intermediate_values={0: v},
+            )
+        )  # fmt: skip
+    assert _selected_rows(study, 1) == {1}
+    assert _selected_rows(study, 2) == {0, 1}  # NaN (no value) ranks worst

@@ -8,8 +8,10 @@ The estimator and the history have their own files (``test_tpe_parzen.py``,
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +28,7 @@ from ridgeline.distributions import (
     IntDistribution,
 )
 from ridgeline.exceptions import RidgelineError
-from ridgeline.samplers import RandomSampler, TPESampler
+from ridgeline.samplers import QMCSampler, RandomSampler, TPESampler
 from ridgeline.samplers._tpe import default_gamma, default_weights, hyperopt_default_gamma
 from ridgeline.trial import FrozenTrial, Trial, TrialState, create_trial
 
@@ -772,3 +774,16 @@ def test_hyperopt_parameters_and_default_sampler() -> None:
     study.optimize(lambda t: (t.suggest_float("x", -1, 1) - 0.5) ** 2, n_trials=30)
     assert study.best_value < 0.05
     assert isinstance(ridgeline.create_study().sampler, TPESampler)
+
+
+@pytest.mark.parametrize("clone", ["pickle", "deepcopy"])
+@pytest.mark.parametrize("make", [lambda: TPESampler(seed=0, n_startup_trials=2), QMCSampler])
+def test_samplers_pickle_and_copy(clone: str, make: Any) -> None:
+    sampler = make()
+    study = ridgeline.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+    restored = pickle.loads(pickle.dumps(sampler)) if clone == "pickle" else copy.deepcopy(sampler)
+    assert type(restored) is type(sampler)
+    again = ridgeline.create_study(sampler=restored)
+    again.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+    assert len(again.trials) == 5

@@ -77,7 +77,11 @@ class Column:
 
     @property
     def order(self) -> np.ndarray:
-        """Row indices sorted by value (ties by row), over every row (check ``mask``)."""
+        """Row indices sorted by value (ties by row), over every row (check ``mask``).
+
+        Numeric columns keep it as rows arrive; categorical ones sort on request."""
+        if not self._sorted:
+            return np.argsort(self.u.view, kind="stable")
         return self._order[: self.u.n]
 
     def _insert(self, row: int, value: float) -> None:
@@ -177,7 +181,8 @@ class History:
                 step = max(trial._intermediate_values)
                 value = trial._intermediate_values[step]
                 neg_step = -float(step)
-                score = value * self.signs[0] if math.isfinite(value) else math.inf
+                # As a finished trial's value: +-inf rank as such, NaN (no value) as worst.
+                score = math.inf if math.isnan(value) else value * self.signs[0]
             self.neg_step.append(neg_step)
             self.scores.append(np.full(m, score))
         self.violation.append(self._violation(trial))
@@ -263,9 +268,11 @@ def _front_keys(points: np.ndarray, n_needed: int) -> np.ndarray:
 
 def _nondominated(points: np.ndarray) -> np.ndarray:
     """Mask of the points no other point dominates (minimisation)."""
-    order = np.argsort(points.sum(axis=1), kind="stable")
+    # A point that dominates another precedes it in lexicographic order (also with infinite
+    # values, where sums would tie or be NaN), so one pass in that order finds the front.
+    order = np.lexsort(points.T[::-1])
     front: list[int] = []
-    for i in order:  # a dominating point always has a smaller sum, so it comes first
+    for i in order:
         p = points[i]
         if front:
             f = points[front]

@@ -232,6 +232,19 @@ class TPESampler(BaseSampler):
         with self._lock:
             self._rng = np.random.default_rng()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The lock cannot be pickled, and the per-study caches refer to storages: a copy (or
+        # a sampler sent to another process) rebuilds them from the study on first use.
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_histories"] = {}
+        state["_contexts"] = OrderedDict()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
     # ------------------------------------------------------------------ history
     def _history(self, study: Study) -> History:
         key = (id(study._storage), study._study_id)
