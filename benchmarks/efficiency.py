@@ -19,9 +19,11 @@ Metrics, per budget ``b``:
   are averaged over seeds, then over problems. With k optimizers the ranks average
   (k + 1) / 2, so a rank says how an optimizer did *against the others in this run*.
 
-Wall seconds per run (whole run and the optimizer's share, i.e. without objective time) are
-shown as a side column; they are not a performance claim (the machine is shared, and
-scikit-learn evaluations are cached across runs in a worker process).
+Wall seconds per run are shown as side columns: ``s/run`` for the whole run and ``sampler
+s/run`` for all but the problem's function (sampler, study and storage, Hyperopt's
+bookkeeping). They are not a performance claim: the machine is shared, and scikit-learn
+evaluations are cached across the runs of a worker process (see ``benchmarks/overhead.py``
+for sampler cost).
 
 Usage::
 
@@ -98,54 +100,48 @@ class Optimizer:
     description: str
 
 
-def _ridgeline(cls: str, **defaults: Any) -> Callable[[int, dict[str, Any]], Any]:
+def _sampler(library: str, cls: str, description: str, **defaults: Any) -> Optimizer:
+    """``{library}.samplers.{cls}(seed=seed, **defaults, **kwargs)``."""
+
     def make(seed: int, kwargs: dict[str, Any]) -> Any:
-        import ridgeline.samplers
+        import importlib
 
-        return getattr(ridgeline.samplers, cls)(seed=seed, **{**defaults, **kwargs})
+        samplers = importlib.import_module(f"{library}.samplers")
+        return getattr(samplers, cls)(seed=seed, **{**defaults, **kwargs})
 
-    return make
-
-
-def _optuna(cls: str, **defaults: Any) -> Callable[[int, dict[str, Any]], Any]:
-    def make(seed: int, kwargs: dict[str, Any]) -> Any:
-        import optuna.samplers
-
-        return getattr(optuna.samplers, cls)(seed=seed, **{**defaults, **kwargs})
-
-    return make
+    return Optimizer(library, make, description)
 
 
-def _hyperopt(algo: str) -> Callable[[int, dict[str, Any]], Any]:
+def _hyperopt(algo: str) -> Optimizer:
+    """``hyperopt.{algo}.suggest`` with the kwargs bound; seeded by ``fmin(rstate=...)``."""
+
     def make(seed: int, kwargs: dict[str, Any]) -> Any:
         import hyperopt
 
         return functools.partial(getattr(hyperopt, algo).suggest, **kwargs)
 
-    return make
+    return Optimizer("hyperopt", make, f"hyperopt.{algo}.suggest")
 
 
 OPTIMIZERS: dict[str, Optimizer] = {
-    "ridgeline-tpe": Optimizer("ridgeline", _ridgeline("TPESampler"), "TPESampler() defaults"),
-    "ridgeline-tpe-univariate": Optimizer(
-        "ridgeline", _ridgeline("TPESampler", multivariate=False), "TPE, one model per param"
+    "ridgeline-tpe": _sampler("ridgeline", "TPESampler", "TPESampler() defaults"),
+    "ridgeline-tpe-univariate": _sampler(
+        "ridgeline", "TPESampler", "one model per parameter", multivariate=False
     ),
-    "ridgeline-tpe-multivariate": Optimizer(
-        "ridgeline",
-        _ridgeline("TPESampler", multivariate=True, group=True),
-        "TPE, joint model per group of params",
+    "ridgeline-tpe-multivariate": _sampler(
+        "ridgeline", "TPESampler", "joint models per group", multivariate=True, group=True
     ),
-    "ridgeline-random": Optimizer("ridgeline", _ridgeline("RandomSampler"), "RandomSampler"),
-    "optuna-tpe": Optimizer("optuna", _optuna("TPESampler"), "Optuna TPESampler() defaults"),
-    "optuna-tpe-univariate": Optimizer(
-        "optuna",
-        _optuna("TPESampler", multivariate=False, group=False),
-        "Optuna TPE, one model per param",
+    "ridgeline-random": _sampler("ridgeline", "RandomSampler", "RandomSampler"),
+    "optuna-tpe": _sampler("optuna", "TPESampler", "Optuna 5 TPESampler() defaults"),
+    "optuna-tpe-univariate": _sampler(
+        "optuna", "TPESampler", "one model per parameter", multivariate=False, group=False
     ),
-    "optuna-random": Optimizer("optuna", _optuna("RandomSampler"), "Optuna RandomSampler"),
-    "hyperopt-tpe": Optimizer("hyperopt", _hyperopt("tpe"), "hyperopt.tpe.suggest"),
-    "hyperopt-random": Optimizer("hyperopt", _hyperopt("rand"), "hyperopt.rand.suggest"),
+    "optuna-random": _sampler("optuna", "RandomSampler", "Optuna RandomSampler"),
+    "hyperopt-tpe": _hyperopt("tpe"),
+    "hyperopt-random": _hyperopt("rand"),
 }
+"""Optimizer names for ``--optimizers``; add a configuration here (or pass arguments with
+``name:key=value,...``)."""
 
 
 def _linear_gamma(beta: float, n: int) -> int:
@@ -198,7 +194,9 @@ def unavailable(name: str) -> str | None:
     """
     entry, kwargs = parse_optimizer(name)
     try:
-        entry.make(0, kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. Optuna's deprecation of `gamma`
+            entry.make(0, kwargs)
     except (ImportError, AttributeError) as e:
         return f"{type(e).__name__}: {e}"
     return None
@@ -630,7 +628,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
-        budgets = args.budgets or saved.get("budgets") or list(DEFAULT_BUDGETS)
+        longest = max(len(r["values"]) for r in saved["runs"])
+        budgets = (
+            args.budgets
+            or saved.get("budgets")
+            or [b for b in DEFAULT_BUDGETS if b <= longest]
+            or [longest]
+        )
         info = saved.get("problems") or _legacy_info(saved.get("references", {}))
         print(f"From {args.from_json}: {json.dumps(saved.get('versions', {}))}\n")
         print(render(summarize(saved["runs"], info, budgets)))
@@ -656,6 +660,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if why:
             print(f"**{name}: not available** ({why}); left out.\n")
     optimizers = [name for name, why in missing.items() if not why]
+    if not optimizers:
+        print("error: none of the optimizers is available", file=sys.stderr)
+        return 1
     seeds = (
         [int(s) for s in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
     )

@@ -93,7 +93,8 @@ def svm_digits(p: dict[str, Any]) -> float:
 
 @_cached
 def forest_digits(p: dict[str, Any]) -> float:
-    """Random forest on digits: a few trees (step 5), depth, split size, feature fraction."""
+    """Random forest on digits: a few trees (step 5), depth, split size, features per split
+    (8, 6 or 16 of 64; all 64 took up to 0.7 s an evaluation)."""
     from sklearn.ensemble import RandomForestClassifier
 
     return _cv_error(
@@ -167,11 +168,11 @@ SKLEARN_PROBLEMS = (
             Param("n_estimators", "int", 5, 50, step=5),
             Param("max_depth", "int", 1, 12),
             Param("min_samples_split", "int", 2, 16, log=True),
-            Param("max_features", "cat", choices=("sqrt", "log2", None)),
+            Param("max_features", "cat", choices=("sqrt", "log2", 0.25)),
         ),
         forest_digits,
         optimum=None,
-        reference=0.09999999999999998,
+        reference=0.09166666666666667,
         best_known=0.043333333333333446,
         description="random forest on digits (600): 3 ints, 1 categorical",
     ),
