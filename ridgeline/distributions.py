@@ -70,6 +70,8 @@ class BaseDistribution(abc.ABC):
         return {k.lstrip("_"): v for k, v in self.__dict__.items() if k != _KEY_CACHE}
 
     def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
         if type(self) is not type(other):
             return NotImplemented
         assert isinstance(other, BaseDistribution)

@@ -67,6 +67,10 @@ class SearchSpaceGroup:
         keys = {name for name in distributions if name not in self._conflicting}
         for name in keys:
             self._seen.setdefault(name, distributions[name])
+        if all(g.keys() <= keys or g.keys().isdisjoint(keys) for g in self._groups) and sum(
+            len(g) for g in self._groups if g.keys() <= keys
+        ) == len(keys):
+            return  # every group lies wholly inside or outside this trial's: nothing to split
 
         refined: list[dict[str, BaseDistribution]] = []
         unplaced = set(keys)

@@ -146,6 +146,9 @@ class Trial(BaseTrial):
             # between trials (other bounds, choices that depend on earlier parameters), and
             # then the parameter is sampled on its own.
             if name in self._relative_params and relative_dist == distribution:
+                # The sampler's equal instance is kept, so that later comparisons of this
+                # trial's distribution (search spaces, histories) are identity checks.
+                distribution = relative_dist
                 candidate = distribution.to_internal_repr(self._relative_params[name])
                 if distribution.contains(candidate):
                     relative = candidate
