@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import ridgeline
 from ridgeline.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from ridgeline.samplers import TPESampler
-from ridgeline.samplers._tpe import _history
+from ridgeline.samplers._constraints import CONSTRAINTS_KEY
 from ridgeline.samplers._tpe._codec import CATEGORICAL, Codec
 from ridgeline.samplers._tpe._history import History
 from ridgeline.trial import TrialState, create_trial
@@ -249,7 +249,7 @@ def test_feasible_trials_rank_first_then_by_total_violation() -> None:
         (3.0, None),  # row 3: no constraint values: ranks last among complete trials
         (8.0, [-2.0]),  # row 4: feasible
     ):
-        attrs = {} if constraints is None else {_history.CONSTRAINTS_KEY: constraints}
+        attrs = {} if constraints is None else {CONSTRAINTS_KEY: constraints}
         _add(study, value=value, system_attrs=attrs)
     history = _history_of(study, use_constraints=True)
     expected = [4, 1, 2, 0, 3]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ridgeline.distributions import BaseDistribution
+from ridgeline.samplers._constraints import CONSTRAINTS_KEY
 from ridgeline.samplers._tpe._codec import CATEGORICAL, Codec
 from ridgeline.search_space._group import SearchSpaceGroup
 from ridgeline.search_space._intersection import FinishedTrialCursor, _intersect
@@ -23,9 +24,7 @@ from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 
-__all__ = ["CONSTRAINTS_KEY", "History"]
-
-CONSTRAINTS_KEY = "constraints"
+__all__ = ["History"]
 
 
 class _Grow:

@@ -23,10 +23,11 @@ import numpy as np
 
 from ridgeline.distributions import BaseDistribution, CategoricalDistribution
 from ridgeline.samplers._base import BaseSampler
+from ridgeline.samplers._constraints import CONSTRAINTS_KEY, check_constraints
 from ridgeline.samplers._random import check_seed, sample_uniform
 from ridgeline.samplers._tpe._codec import CATEGORICAL
 from ridgeline.samplers._tpe._errors import TPEArgumentError
-from ridgeline.samplers._tpe._history import CONSTRAINTS_KEY, History, encode_pending
+from ridgeline.samplers._tpe._history import History, encode_pending
 from ridgeline.samplers._tpe._params import ParzenParams
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
@@ -358,7 +359,7 @@ class TPESampler(BaseSampler):
             TrialState.PRUNED,
         ):
             return
-        constraints = _check_constraints(self._constraints_func(trial))
+        constraints = check_constraints(self._constraints_func(trial), _OWNER)
         study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, constraints)
 
     # ------------------------------------------------------------------ the model
@@ -498,21 +499,6 @@ def _check_distance_funcs(
                 f"(a, b) -> float; got {func!r}."
             )
     return dict(funcs)
-
-
-def _check_constraints(raw: Any) -> list[float]:
-    try:
-        values = [float(c) for c in raw]
-    except (TypeError, ValueError):
-        raise _TypeError(
-            f"`constraints_func` of {_OWNER} must return a sequence of floats; got {raw!r}."
-        ) from None
-    if any(math.isnan(v) for v in values):
-        raise TPEArgumentError(
-            f"`constraints_func` of {_OWNER} returned NaN in {values!r}; return finite "
-            "values (<= 0 means satisfied)."
-        )
-    return values
 
 
 def check_distance_func_targets(

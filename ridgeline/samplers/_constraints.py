@@ -1,0 +1,42 @@
+"""Constraint values that samplers store on trials (``constraints_func``: ``<= 0`` feasible).
+
+Every sampler that takes a ``constraints_func`` calls it when a trial finishes and stores the
+values under :data:`CONSTRAINTS_KEY` in the trial's system attributes, so any model that reads
+the study later (another sampler, a resumed study, AutoSampler's next choice) sees which
+trials were feasible without calling the function again.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ridgeline.exceptions import RidgelineError
+
+__all__ = ["CONSTRAINTS_KEY", "ConstraintsValueError", "check_constraints"]
+
+CONSTRAINTS_KEY = "constraints"
+
+
+class ConstraintsValueError(RidgelineError, ValueError):
+    """A ``constraints_func`` returned values a sampler cannot use."""
+
+
+class _ConstraintsTypeError(ConstraintsValueError, TypeError):
+    pass
+
+
+def check_constraints(raw: Any, owner: str) -> list[float]:
+    """``raw`` (what a ``constraints_func`` returned) as a list of floats, or a clear error."""
+    try:
+        values = [float(c) for c in raw]
+    except (TypeError, ValueError):
+        raise _ConstraintsTypeError(
+            f"`constraints_func` of {owner} must return a sequence of floats; got {raw!r}."
+        ) from None
+    if any(math.isnan(v) for v in values):
+        raise ConstraintsValueError(
+            f"`constraints_func` of {owner} returned NaN in {values!r}; return finite "
+            "values (<= 0 means satisfied)."
+        )
+    return values
