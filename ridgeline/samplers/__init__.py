@@ -1,4 +1,5 @@
 from ridgeline.samplers._base import BaseSampler
+from ridgeline.samplers._cmaes import CmaEsSampler
 from ridgeline.samplers._grid import GridSampler
 from ridgeline.samplers._partial_fixed import PartialFixedSampler
 from ridgeline.samplers._qmc import QMCSampler
@@ -7,6 +8,7 @@ from ridgeline.samplers._tpe import TPESampler
 
 __all__ = [
     "BaseSampler",
+    "CmaEsSampler",
     "GridSampler",
     "PartialFixedSampler",
     "QMCSampler",

@@ -1,0 +1,3 @@
+from ridgeline.samplers._cmaes.sampler import CmaEsSampler
+
+__all__ = ["CmaEsSampler"]
