@@ -132,11 +132,13 @@ OPTIMIZERS: dict[str, Optimizer] = {
         "ridgeline", "TPESampler", "joint models per group", multivariate=True, group=True
     ),
     "ridgeline-random": _sampler("ridgeline", "RandomSampler", "RandomSampler"),
+    "ridgeline-cmaes": _sampler("ridgeline", "CmaEsSampler", "CmaEsSampler() defaults"),
     "optuna-tpe": _sampler("optuna", "TPESampler", "Optuna 5 TPESampler() defaults"),
     "optuna-tpe-univariate": _sampler(
         "optuna", "TPESampler", "one model per parameter", multivariate=False, group=False
     ),
     "optuna-random": _sampler("optuna", "RandomSampler", "Optuna RandomSampler"),
+    "optuna-cmaes": _sampler("optuna", "CmaEsSampler", "Optuna 5 CmaEsSampler() defaults"),
     "hyperopt-tpe": _hyperopt("tpe"),
     "hyperopt-random": _hyperopt("rand"),
 }
