@@ -232,6 +232,18 @@ def test_resumed_sqlite_study_continues_the_generations(tmp_path: Any) -> None:
     assert stored_state(resumed).generation == 6
 
 
+def test_large_states_are_chunked_and_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_store, "CHUNK_CHARS", 200)  # a 6-D state is ~3,000 characters
+    study = ridgeline.create_study(sampler=CmaEsSampler(seed=20, popsize=4))
+    study.optimize(sphere(6), n_trials=9)
+    head = next(v for k, v in study.system_attrs.items() if k.endswith(":head"))
+    assert head["n_chunks"] > 5
+    study.sampler = CmaEsSampler(seed=21, popsize=4)  # reads the chunks, does not restart
+    study.optimize(sphere(6), n_trials=4)
+    assert generations(study)[-4:] == [2] * 4
+    assert stored_state(study).generation == 2
+
+
 def test_fresh_sampler_continues_in_memory_too() -> None:
     study = ridgeline.create_study(sampler=CmaEsSampler(seed=12, popsize=4))
     study.optimize(sphere(2), n_trials=9)
