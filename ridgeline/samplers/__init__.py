@@ -1,4 +1,5 @@
 from ridgeline.samplers._base import BaseSampler
+from ridgeline.samplers._gp import GPSampler
 from ridgeline.samplers._cmaes import CmaEsSampler
 from ridgeline.samplers._grid import GridSampler
 from ridgeline.samplers._partial_fixed import PartialFixedSampler
@@ -8,6 +9,7 @@ from ridgeline.samplers._tpe import TPESampler
 
 __all__ = [
     "BaseSampler",
+    "GPSampler",
     "CmaEsSampler",
     "GridSampler",
     "PartialFixedSampler",

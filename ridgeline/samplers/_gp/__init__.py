@@ -1,0 +1,3 @@
+from ridgeline.samplers._gp.sampler import GPSampler
+
+__all__ = ["GPSampler"]
