@@ -1,6 +1,6 @@
 from ridgeline.samplers._base import BaseSampler
-from ridgeline.samplers._gp import GPSampler
 from ridgeline.samplers._cmaes import CmaEsSampler
+from ridgeline.samplers._gp import GPSampler
 from ridgeline.samplers._grid import GridSampler
 from ridgeline.samplers._partial_fixed import PartialFixedSampler
 from ridgeline.samplers._qmc import QMCSampler
@@ -9,8 +9,8 @@ from ridgeline.samplers._tpe import TPESampler
 
 __all__ = [
     "BaseSampler",
-    "GPSampler",
     "CmaEsSampler",
+    "GPSampler",
     "GridSampler",
     "PartialFixedSampler",
     "QMCSampler",
