@@ -25,6 +25,7 @@ from ridgeline.distributions import (
 from ridgeline.samplers import (
     BaseSampler,
     CmaEsSampler,
+    GPSampler,
     GridSampler,
     PartialFixedSampler,
     QMCSampler,
@@ -161,6 +162,9 @@ FACTORIES: dict[str, Factory] = {
     ),
     "tpe-group": lambda seed, specs: TPESampler(seed=seed, n_startup_trials=3, group=True),
     "cmaes": lambda seed, specs: CmaEsSampler(seed=seed, warn_independent_sampling=False),
+    "gp": lambda seed, specs: GPSampler(
+        seed=seed, n_startup_trials=3, warn_independent_sampling=False
+    ),
 }
 
 
