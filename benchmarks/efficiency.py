@@ -138,6 +138,8 @@ OPTIMIZERS: dict[str, Optimizer] = {
         "optuna", "TPESampler", "one model per parameter", multivariate=False, group=False
     ),
     "optuna-random": _sampler("optuna", "RandomSampler", "Optuna RandomSampler"),
+    "ridgeline-gp": _sampler("ridgeline", "GPSampler", "GPSampler() defaults"),
+    "optuna-gp": _sampler("optuna", "GPSampler", "Optuna 5 GPSampler() defaults"),
     "optuna-cmaes": _sampler("optuna", "CmaEsSampler", "Optuna 5 CmaEsSampler() defaults"),
     "hyperopt-tpe": _hyperopt("tpe"),
     "hyperopt-random": _hyperopt("rand"),
