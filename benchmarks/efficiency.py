@@ -133,6 +133,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
     ),
     "ridgeline-random": _sampler("ridgeline", "RandomSampler", "RandomSampler"),
     "ridgeline-cmaes": _sampler("ridgeline", "CmaEsSampler", "CmaEsSampler() defaults"),
+    "ridgeline-auto": _sampler("ridgeline", "AutoSampler", "AutoSampler() defaults"),
     "optuna-tpe": _sampler("optuna", "TPESampler", "Optuna 5 TPESampler() defaults"),
     "optuna-tpe-univariate": _sampler(
         "optuna", "TPESampler", "one model per parameter", multivariate=False, group=False

@@ -33,8 +33,8 @@ EXPECTED = {
         "ThresholdPruner",
     ],
     "ridgeline.samplers": [
-        "BaseSampler", "CmaEsSampler", "GPSampler", "GridSampler", "PartialFixedSampler",
-        "QMCSampler", "RandomSampler", "TPESampler",
+        "AutoSampler", "BaseSampler", "CmaEsSampler", "GPSampler", "GridSampler",
+        "PartialFixedSampler", "QMCSampler", "RandomSampler", "TPESampler",
     ],
     "ridgeline.search_space": [
         "GroupDecomposedSearchSpace", "IntersectionSearchSpace", "SearchSpaceGroup",

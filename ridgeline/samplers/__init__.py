@@ -1,3 +1,4 @@
+from ridgeline.samplers._auto import AutoSampler
 from ridgeline.samplers._base import BaseSampler
 from ridgeline.samplers._cmaes import CmaEsSampler
 from ridgeline.samplers._gp import GPSampler
@@ -8,6 +9,7 @@ from ridgeline.samplers._random import RandomSampler
 from ridgeline.samplers._tpe import TPESampler
 
 __all__ = [
+    "AutoSampler",
     "BaseSampler",
     "CmaEsSampler",
     "GPSampler",

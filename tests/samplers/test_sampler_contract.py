@@ -23,6 +23,7 @@ from ridgeline.distributions import (
     IntDistribution,
 )
 from ridgeline.samplers import (
+    AutoSampler,
     BaseSampler,
     CmaEsSampler,
     GPSampler,
@@ -165,6 +166,7 @@ FACTORIES: dict[str, Factory] = {
     "gp": lambda seed, specs: GPSampler(
         seed=seed, n_startup_trials=3, warn_independent_sampling=False
     ),
+    "auto": lambda seed, specs: AutoSampler(seed=seed, n_startup_trials=3),
 }
 
 
