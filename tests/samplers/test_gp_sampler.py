@@ -228,7 +228,8 @@ def test_every_acquisition_optimises(acquisition: str) -> None:
     sampler = GPSampler(seed=0, n_startup_trials=5, acquisition=acquisition)
     study = ridgeline.create_study(sampler=sampler)
     study.optimize(quadratic, n_trials=14)
-    assert study.best_value < 1.0, acquisition
+    startup_best = min(t.value for t in study.trials[:5])  # type: ignore[type-var]
+    assert study.best_value < min(2.0, startup_best), acquisition
 
 
 def test_custom_acquisition_changes_the_proposals() -> None:

@@ -8,13 +8,22 @@ L-BFGS-B with the analytic gradient of Rasmussen & Williams 2006, eq. 5.9:
 
 Priors (on the model's scale: unit-cube inputs, standardised outputs):
 
-* lengthscales: ``log l ~ N(sqrt(2) + log(d) / 2, sqrt(3))``, the dimension-scaled prior of
-  Hvarfner et al. 2024 ("Vanilla Bayesian Optimization Performs Great in High Dimensions"):
-  the expected lengthscale grows like ``sqrt(d)``, as distances in the cube do, so the model
-  does not become uselessly wiggly as parameters are added;
+* lengthscales: ``Gamma(3, 6)`` on each lengthscale (mode 1/3, mean 1/2 of the cube), the
+  common BO default (it was BoTorch's for years). The alternative, the dimension-scaled
+  log-normal of Hvarfner et al. 2024 ("Vanilla Bayesian Optimization Performs Great in High
+  Dimensions"), ``log l ~ N(sqrt(2) + log(d) / 2, sqrt(3))``, is kept under
+  ``PRIORS["lengthscale"] = "hvarfner"``: it expects lengthscales of 6-13 cube widths for
+  2-10 parameters, and on our benchmark (``benchmarks/efficiency.py``, 8 synthetic problems,
+  50 evaluations, 3 seeds) its nearly linear early models sent proposals to the corners: mean
+  normalised regret 0.17 on hartmann6 / rosenbrock10 / styblinski_tang10 / mixed against 0.07
+  with the gamma prior. It is designed for budgets of hundreds of evaluations in dozens of
+  dimensions, not the tens of evaluations in a handful that HPO usually has;
 * signal variance: ``log sigma^2 ~ N(0, 1)``: outputs are standardised, so about 1;
-* noise variance: ``log noise ~ N(-4, 1)`` with a floor of 1e-6, small but learnable (the
-  value BoTorch adopted with the same lengthscale prior).
+* noise variance: exponential with mean 1/30 of the output variance, floored at 1e-6: it
+  penalises large noise but lets a deterministic objective be interpolated (a log-normal
+  prior around 0.02, BoTorch's current choice, held the noise away from the floor: mean
+  regret 0.24 against 0.17 on the same four problems, both with the log-normal lengthscale
+  prior; ``PRIORS["noise"] = "lognormal"``).
 
 The first fit runs from the prior's mode and a few draws from the prior; later fits start from
 the previous optimum (the posterior moves little when a few points are added).
@@ -45,8 +54,10 @@ def _ls_prior(d: int) -> tuple[float, float]:
 
 def prior_mode(d: int, deterministic: bool) -> GPParams:
     """The prior's mode (clipped to the bounds): the first fit's first start."""
-    mu, _ = _ls_prior(d)
-    ls = math.exp(min(mu, _LS_BOUNDS[1]))
+    if PRIORS["lengthscale"] == "hvarfner":
+        ls = math.exp(min(_ls_prior(d)[0], _LS_BOUNDS[1]))
+    else:
+        ls = 1.0 / 3.0
     noise = NOISE_FLOOR if deterministic else math.exp(_NOISE_PRIOR[0])
     return GPParams(np.full(d, ls), math.exp(_SIGNAL_PRIOR[0]), noise)
 
@@ -63,14 +74,35 @@ def _unpack(theta: np.ndarray, d: int, deterministic: bool) -> GPParams:
     return GPParams(np.exp(theta[:d]), float(np.exp(theta[d])), noise)
 
 
-def _priors(d: int, deterministic: bool) -> tuple[np.ndarray, np.ndarray]:
-    mu, sd = _ls_prior(d)
-    means = [mu] * d + [_SIGNAL_PRIOR[0]]
-    sds = [sd] * d + [_SIGNAL_PRIOR[1]]
+# Which prior shapes are in force (a module setting, so benchmarks can compare them).
+PRIORS = {"lengthscale": "gamma", "noise": "exponential"}
+
+
+def _prior_penalty(theta: np.ndarray, d: int, deterministic: bool) -> tuple[float, np.ndarray]:
+    """``-log p(theta)`` (up to a constant) and its gradient, in log-parameter space."""
+    grad = np.zeros_like(theta)
+    ls = theta[:d]
+    if PRIORS["lengthscale"] == "hvarfner":
+        mu, sd = _ls_prior(d)
+        z = (ls - mu) / sd
+        value = 0.5 * float(z @ z)
+        grad[:d] = z / sd
+    else:  # gamma(3, 6) on each lengthscale: mode 1/3, mean 1/2 of the cube
+        value = float(np.sum(6.0 * np.exp(ls) - 2.0 * ls))
+        grad[:d] = 6.0 * np.exp(ls) - 2.0
+    z_signal = (theta[d] - _SIGNAL_PRIOR[0]) / _SIGNAL_PRIOR[1]
+    value += 0.5 * z_signal * z_signal
+    grad[d] = z_signal / _SIGNAL_PRIOR[1]
     if not deterministic:
-        means.append(_NOISE_PRIOR[0])
-        sds.append(_NOISE_PRIOR[1])
-    return np.array(means), np.array(sds)
+        t = theta[d + 1]
+        if PRIORS["noise"] == "lognormal":
+            z = (t - _NOISE_PRIOR[0]) / _NOISE_PRIOR[1]
+            value += 0.5 * z * z
+            grad[d + 1] = z / _NOISE_PRIOR[1]
+        else:  # exponential with mean 1/30 of the output variance: free to go to the floor
+            value += 30.0 * math.exp(t)
+            grad[d + 1] = 30.0 * math.exp(t)
+    return value, grad
 
 
 def _bounds(d: int, deterministic: bool) -> list[tuple[float, float]]:
@@ -119,9 +151,8 @@ def neg_log_posterior(
     grad[d] = -0.5 * params.signal * float(np.sum(big_w * m))
     if not deterministic:
         grad[d + 1] = -0.5 * params.noise * float(np.trace(big_w))
-    means, sds = _priors(d, deterministic)
-    z = (theta - means) / sds
-    return nll + 0.5 * float(z @ z), grad + z / sds
+    prior, prior_grad = _prior_penalty(theta, d, deterministic)
+    return nll + prior, grad + prior_grad
 
 
 def fit_params(
@@ -162,9 +193,9 @@ def fit_params(
     starts = [_pack(start, deterministic)] if start is not None else []
     if start is None:
         starts.append(_pack(prior_mode(d, deterministic), deterministic))
-    means, sds = _priors(d, deterministic)
+    mode = _pack(prior_mode(d, deterministic), deterministic)
     for _ in range(n_restarts):
-        starts.append(means + sds * rng.standard_normal(len(means)))
+        starts.append(mode + rng.normal(size=len(low)))
     best_theta, best_value = None, math.inf
     for theta0 in starts:
         theta0 = np.clip(theta0, low, high)
