@@ -226,8 +226,12 @@ class GPSampler(BaseSampler):
             )
             entry = (model_space, surrogate)
             data.models[key] = entry
+            while len(data.models) > 4:  # spaces that changed (dynamic bounds or choices)
+                data.models.pop(next(iter(data.models)))
         model_space, surrogate = entry
         new = data.complete[surrogate.n :]
+        if not new and surrogate.objective.gp is not None:
+            return model_space, surrogate  # nothing new: the models are up to date
         if new:
             sign = -1.0 if study.direction == StudyDirection.MAXIMIZE else 1.0
             x = model_space.encode([t._params for t in new])
