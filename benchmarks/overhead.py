@@ -37,8 +37,8 @@ Two methods, printed with the results:
     measured ones.
 
 Ratios are Optuna / ridgeline for the pairs in ``OPTIMIZERS`` (``peer``): random vs random,
-univariate TPE vs Optuna's default TPE (univariate), multivariate vs multivariate, and
-ridgeline's default TPE (multivariate) vs Optuna's default, which is what a user switching
+univariate TPE vs univariate TPE, and ridgeline's default TPE vs Optuna 5's default TPE (both
+multivariate; ridgeline's also groups conditional parameters), which is what a user switching
 libraries without changing arguments sees.
 
 Numeric libraries are pinned to one thread (``OMP_NUM_THREADS`` and friends are set to 1
@@ -142,14 +142,11 @@ class Optimizer:
 OPTIMIZERS: dict[str, Optimizer] = {
     "ridgeline-tpe": Optimizer("ridgeline", "TPESampler", peer="optuna-tpe"),
     "ridgeline-tpe-univariate": Optimizer(
-        "ridgeline", "TPESampler", {"multivariate": False}, peer="optuna-tpe"
-    ),
-    "ridgeline-tpe-multivariate": Optimizer(
-        "ridgeline", "TPESampler", {"multivariate": True}, peer="optuna-tpe-multivariate"
+        "ridgeline", "TPESampler", {"multivariate": False}, peer="optuna-tpe-univariate"
     ),
     "ridgeline-random": Optimizer("ridgeline", "RandomSampler", peer="optuna-random"),
     "optuna-tpe": Optimizer("optuna", "TPESampler"),
-    "optuna-tpe-multivariate": Optimizer("optuna", "TPESampler", {"multivariate": True}),
+    "optuna-tpe-univariate": Optimizer("optuna", "TPESampler", {"multivariate": False}),
     "optuna-random": Optimizer("optuna", "RandomSampler"),
 }
 
