@@ -1,8 +1,12 @@
-"""Sample efficiency: ridgeline's samplers against Optuna, Hyperopt and random search.
+"""Sample efficiency: ridgeline's samplers against Optuna, Hyperopt, SMAC3 and random search.
 
 Every (optimizer, problem, seed) runs once, to the largest budget; the best value after each
 smaller budget is read off the same run, which is valid because no sampler is told the
-budget. Problems are in ``benchmarks/problems/``.
+budget, except SMAC: its ``Scenario`` needs ``n_trials`` (the largest budget), which sizes
+its Sobol initial design at ``min(k d, n_trials / 4)`` configurations, ``d`` the number of
+hyperparameters (inactive branches included) and ``k`` 10 for ``smac-bo``, 8 for
+``smac-bb``; so a smaller budget read off a SMAC run may still lie in that design.
+Problems are in ``benchmarks/problems/``.
 
 Metrics, per budget ``b``:
 
@@ -20,8 +24,8 @@ Metrics, per budget ``b``:
   (k + 1) / 2, so a rank says how an optimizer did *against the others in this run*.
 
 Wall seconds per run are shown as side columns: ``s/run`` for the whole run and ``sampler
-s/run`` for all but the problem's function (sampler, study and storage, Hyperopt's
-bookkeeping). They are not a performance claim: the machine is shared, and scikit-learn
+s/run`` for all but the problem's function (sampler, study and storage, Hyperopt's and
+SMAC's bookkeeping). They are not a performance claim: the machine is shared, and scikit-learn
 evaluations are cached across the runs of a worker process (see ``benchmarks/overhead.py``
 for sampler cost).
 
@@ -39,7 +43,9 @@ Optimizers (``--list``): see :data:`OPTIMIZERS`. ``name:key=value,key=value`` pa
 arguments to the sampler (Python literals; for TPE samplers ``gamma=0.15`` means
 ``gamma(n) = min(ceil(0.15 n), 25)``, ``gamma=sqrt`` Hyperopt's ``min(ceil(0.25 sqrt(n)),
 25)``, and ``weights=uniform`` equal weights); for ``hyperopt-tpe`` they go to
-``hyperopt.tpe.suggest`` (e.g. ``n_startup_jobs=10``).
+``hyperopt.tpe.suggest`` (e.g. ``n_startup_jobs=10``); for ``smac-*`` to the facade's
+``get_initial_design`` (e.g. ``smac-bo:n_configs=10``; SMAC still caps it at
+``max_ratio * n_trials``).
 """
 
 from __future__ import annotations
@@ -91,8 +97,9 @@ QUICK = {"problems": ["branin", "mixed", "conditional"], "seeds": 2, "budgets": 
 class Optimizer:
     """How to build one optimizer for a seed.
 
-    ``make(seed, kwargs)`` returns a sampler for ``library`` "ridgeline" or "optuna", or a
-    Hyperopt ``algo`` (seeded through ``fmin``'s ``rstate``) for "hyperopt".
+    ``make(seed, kwargs)`` returns a sampler for ``library`` "ridgeline" or "optuna", a
+    Hyperopt ``algo`` (seeded through ``fmin``'s ``rstate``) for "hyperopt", or for "smac"
+    a function ``(configspace, n_trials, output_directory)`` building the seeded facade.
     """
 
     library: str
@@ -123,6 +130,40 @@ def _hyperopt(algo: str) -> Optimizer:
     return Optimizer("hyperopt", make, f"hyperopt.{algo}.suggest")
 
 
+def _smac(facade: str, description: str) -> Optimizer:
+    """``smac.{facade}``, driven by ask and tell, with the kwargs going to its
+    ``get_initial_design``; a deterministic scenario (each configuration evaluated once)."""
+
+    def make(seed: int, kwargs: dict[str, Any]) -> Any:
+        import inspect
+        import logging
+
+        import smac
+
+        cls = getattr(smac, facade)
+        inspect.signature(cls.get_initial_design).bind(None, **kwargs)  # a typo: TypeError
+        logging.getLogger("smac").setLevel(logging.ERROR)
+
+        def build(configspace: Any, n_trials: int, output_directory: Path) -> Any:
+            scenario = smac.Scenario(
+                configspace,
+                deterministic=True,
+                n_trials=n_trials,
+                seed=seed,
+                output_directory=output_directory,
+            )
+            return cls(
+                scenario,
+                initial_design=cls.get_initial_design(scenario, **kwargs),
+                logging_level=False,  # SMAC's own setup would reconfigure the root logger
+                overwrite=True,
+            )
+
+        return build
+
+    return Optimizer("smac", make, description)
+
+
 OPTIMIZERS: dict[str, Optimizer] = {
     "ridgeline-tpe": _sampler("ridgeline", "TPESampler", "TPESampler() defaults"),
     "ridgeline-tpe-univariate": _sampler(
@@ -144,6 +185,8 @@ OPTIMIZERS: dict[str, Optimizer] = {
     "optuna-cmaes": _sampler("optuna", "CmaEsSampler", "Optuna 5 CmaEsSampler() defaults"),
     "hyperopt-tpe": _hyperopt("tpe"),
     "hyperopt-random": _hyperopt("rand"),
+    "smac-bo": _smac("HyperparameterOptimizationFacade", "SMAC3 HPO facade (random forest)"),
+    "smac-bb": _smac("BlackBoxFacade", "SMAC3 black-box facade (Gaussian process)"),
 }
 """Optimizer names for ``--optimizers``; add a configuration here (or pass arguments with
 ``name:key=value,...``)."""
@@ -242,6 +285,19 @@ def run_one(name: str, problem: Problem, seed: int, budget: int) -> dict[str, An
             rstate=np.random.default_rng(seed),
             show_progressbar=False,
         )
+    elif entry.library == "smac":
+        import tempfile
+
+        from smac.runhistory.dataclasses import TrialValue
+
+        from benchmarks.problems import configspace, from_configspace
+
+        with tempfile.TemporaryDirectory(prefix="smac-") as tmp:
+            smac = entry.make(seed, kwargs)(configspace(problem.space, seed), budget, Path(tmp))
+            for _ in range(budget):
+                info = smac.ask()
+                value = evaluate(from_configspace(problem.space, info.config))
+                smac.tell(info, TrialValue(cost=value), save=False)
     else:
         if entry.library == "optuna":
             import optuna as framework
@@ -558,7 +614,7 @@ def _versions() -> dict[str, str]:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
     }
-    for package in ("ridgeline", "optuna", "hyperopt", "scikit-learn", "numpy"):
+    for package in ("ridgeline", "optuna", "hyperopt", "smac", "scikit-learn", "numpy"):
         try:
             out[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:

@@ -12,7 +12,9 @@ from benchmarks.problems._problem import N_REFERENCE, REFERENCE_SEED, Problem, r
 from benchmarks.problems._registry import GROUPS, PROBLEMS, problems_named
 from benchmarks.problems._space import (
     Param,
+    configspace,
     contains,
+    from_configspace,
     from_hyperopt,
     hyperopt_space,
     random_params,
@@ -27,7 +29,9 @@ __all__ = [
     "Problem",
     "REFERENCE_SEED",
     "check_problem",
+    "configspace",
     "contains",
+    "from_configspace",
     "from_hyperopt",
     "hyperopt_space",
     "problems_named",

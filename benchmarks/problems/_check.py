@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.problems._problem import Problem, reference_values
-from benchmarks.problems._space import contains, from_hyperopt
+from benchmarks.problems._space import configspace, contains, from_configspace, from_hyperopt
 
 __all__ = ["check_problem", "recompute_reference"]
 
@@ -19,7 +19,8 @@ def check_problem(problem: Problem, n: int = 200) -> list[str]:
 
     * The known minimiser lies in the space and reaches ``optimum`` through ridgeline's and
       Optuna's ``FixedTrial`` (so ``objective`` asks for the right names and types).
-    * Configurations drawn by Hyperopt from :meth:`Problem.hyperopt_space`, by ridgeline's and
+    * Configurations drawn by Hyperopt from :meth:`Problem.hyperopt_space`, by ConfigSpace from
+      ``configspace(problem.space)`` (when ConfigSpace is installed), by ridgeline's and
       Optuna's random samplers through :meth:`Problem.objective`, and by ``random_params`` all
       lie in the space: in bounds, on the grid, among the choices, and with exactly the
       parameters of the branches taken.
@@ -51,6 +52,15 @@ def check_problem(problem: Problem, n: int = 200) -> list[str]:
         ],
         "random_params": [problem.random_params(rng) for _ in range(n)],
     }
+    try:
+        cs = configspace(problem.space, seed=1)
+    except ImportError:
+        pass  # SMAC is optional
+    else:
+        configs = [dict(c) for c in cs.sample_configuration(n)]
+        drawn["configspace"] = [from_configspace(problem.space, c) for c in configs]
+        if any(set(c) != set(d) for c, d in zip(configs, drawn["configspace"], strict=True)):
+            failures.append("configspace: active parameters differ from the branches taken")
     n_trials = n // 4 if problem.group == "sklearn" else n
     for lib in libraries:
         study = lib.create_study(sampler=lib.samplers.RandomSampler(seed=1))

@@ -3,8 +3,8 @@
 A space is a tuple of :class:`Param`. A categorical parameter may have ``branches``: the
 parameters that exist only when a given choice is taken (a conditional space). The same spec
 drives :func:`suggest` (an Optuna-style trial), :func:`hyperopt_space` /
-:func:`from_hyperopt` (Hyperopt) and :func:`random_params`, so every optimizer searches the
-same distributions:
+:func:`from_hyperopt` (Hyperopt), :func:`configspace` / :func:`from_configspace` (SMAC's
+ConfigSpace) and :func:`random_params`, so every optimizer searches the same distributions:
 
 =================================  ===========================  ============================
 spec                               trial                        Hyperopt
@@ -25,6 +25,22 @@ Hyperopt's q-distributions round to multiples of q from 0 and can land half a ce
 the range, so :func:`from_hyperopt` snaps values onto the spec's grid (from ``low``) and
 clips them to the bounds; widening the range by half a cell gives the end points the same
 mass as the inner grid points.
+
+=================================  =========================================================
+spec                               ConfigSpace
+=================================  =========================================================
+float in [a, b] (``log``)          ``Float((a, b), log=log)``
+float in [a, b], ``step`` q        ``Integer`` index k in [0, floor((b - a) / q)], decoded
+                                   as ``a + k q`` (ConfigSpace floats have no step)
+int in [a, b] (``log``)            ``Integer((a, b), log=log)``
+int in [a, b], ``step`` q          ``Integer`` index k as for a float with a step
+categorical                        ``Categorical``; decoded to the spec's own choice objects
+categorical with branches          each branch parameter gets an ``EqualsCondition`` on the
+                                   choice that opens it (names are unique, so one choice)
+=================================  =========================================================
+
+The index keeps the grid's points equally likely, as ``suggest_float(step=q)`` does, and
+tells SMAC's models that the parameter is discrete.
 """
 
 from __future__ import annotations
@@ -36,7 +52,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Param", "contains", "from_hyperopt", "hyperopt_space", "random_params", "suggest"]
+__all__ = [
+    "Param",
+    "configspace",
+    "contains",
+    "from_configspace",
+    "from_hyperopt",
+    "hyperopt_space",
+    "random_params",
+    "suggest",
+]
 
 _CHOICE = "__choice__"  # key of the chosen value inside a Hyperopt hp.choice option dict
 
@@ -139,6 +164,61 @@ def from_hyperopt(space: Sequence[Param], sample: dict[str, Any]) -> dict[str, A
             choice = value[_CHOICE]
             params[p.name] = choice
             params.update(from_hyperopt(p.branches.get(choice, ()), value))
+        else:
+            params[p.name] = p.snap(value)
+    return params
+
+
+def _grid_size(p: Param) -> int | None:
+    """The largest grid index of a numeric ``p`` with an explicit step (None without one)."""
+    if p.step is None:
+        return None
+    return math.floor((p.high - p.low) / p.step + 1e-9)
+
+
+def configspace(space: Sequence[Param], seed: int | None = None) -> Any:
+    """The ``ConfigSpace.ConfigurationSpace`` equivalent to ``space`` (see the module
+    docstring for the mapping); decode its configurations with :func:`from_configspace`."""
+    from ConfigSpace import Categorical, ConfigurationSpace, EqualsCondition, Float, Integer
+
+    cs = ConfigurationSpace(seed=seed)
+
+    def add(ps: Sequence[Param], parent: Any = None, choice: Any = None) -> None:
+        for p in ps:
+            n = _grid_size(p)
+            hp: Any
+            if p.kind == "cat":
+                hp = Categorical(p.name, p.choices)
+            elif n is not None:
+                hp = Integer(p.name, (0, n))
+            elif p.kind == "int":
+                hp = Integer(p.name, (int(p.low), int(p.high)), log=p.log)
+            else:
+                hp = Float(p.name, (p.low, p.high), log=p.log)
+            cs.add(hp)
+            if parent is not None:
+                cs.add(EqualsCondition(hp, parent, choice))
+            for c, branch in p.branches.items():
+                add(branch, hp, c)
+
+    add(space)
+    return cs
+
+
+def from_configspace(space: Sequence[Param], config: Any) -> dict[str, Any]:
+    """Decode a configuration of :func:`configspace` (a ``Configuration`` or a dict of its
+    active values) into a flat ``{name: value}`` dict: the spec's choice objects, grid indices
+    turned into values, numeric values snapped onto the spec's grid and bounds."""
+    values = dict(config)
+    params: dict[str, Any] = {}
+    for p in space:
+        value = values[p.name]
+        if p.kind == "cat":
+            choice = p.choices[p.choices.index(value)]  # the spec's object, not a numpy scalar
+            params[p.name] = choice
+            params.update(from_configspace(p.branches.get(choice, ()), values))
+        elif p.step is not None:
+            params[p.name] = p.snap(p.low + int(value) * p.step)
         else:
             params[p.name] = p.snap(value)
     return params
