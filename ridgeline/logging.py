@@ -16,6 +16,7 @@ import logging as _logging
 import sys
 import threading
 from logging import CRITICAL, DEBUG, ERROR, FATAL, INFO, WARN, WARNING
+from typing import Any
 
 from ridgeline.exceptions import RidgelineError
 
@@ -83,13 +84,29 @@ def get_verbosity() -> int:
     return _root().getEffectiveLevel()
 
 
+class _StderrHandler(_logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of each record, so a program (or a
+    test harness, or a notebook) that replaces ``sys.stderr`` later still gets the lines."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def enable_default_handler() -> None:
     """Attach the stderr handler (idempotent)."""
     global _default_handler, _default_handler_allowed
     with _lock:
         _default_handler_allowed = True
         if _default_handler is None:
-            handler = _logging.StreamHandler(sys.stderr)
+            handler = _StderrHandler()
             handler.setFormatter(_logging.Formatter("[%(levelname)1.1s %(asctime)s] %(message)s"))
             _default_handler = handler
             _root().addHandler(handler)

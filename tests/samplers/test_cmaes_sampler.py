@@ -21,8 +21,6 @@ from ridgeline.samplers._cmaes import _store
 from ridgeline.samplers._cmaes.sampler import TRIAL_KEY
 from ridgeline.trial import FrozenTrial, Trial, TrialState
 
-ridgeline.logging.set_verbosity(ridgeline.logging.WARNING)
-
 
 def numeric_kinds(trial: Trial) -> float:
     a = trial.suggest_float("float", -2.0, 3.0)

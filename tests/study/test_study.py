@@ -364,6 +364,26 @@ def test_logging_one_line_per_trial(capsys: pytest.CaptureFixture[str]) -> None:
         ridgeline.logging.set_verbosity("loud")  # type: ignore[arg-type]
 
 
+def test_default_handler_writes_to_the_current_stderr(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    old = io.StringIO()
+    monkeypatch.setattr("sys.stderr", old)
+    ridgeline.logging.disable_default_handler()
+    ridgeline.logging.enable_default_handler()  # the handler is made while stderr is `old`
+    ridgeline.logging.set_verbosity(ridgeline.logging.INFO)
+    monkeypatch.undo()  # back to capsys's stream, as when a later test replaces stderr
+    try:
+        ridgeline.create_study().optimize(quadratic, n_trials=1)
+        assert "finished with value:" in capsys.readouterr().err
+        assert old.getvalue() == ""
+    finally:
+        ridgeline.logging.set_verbosity(ridgeline.logging.WARNING)
+        ridgeline.logging.disable_default_handler()
+
+
 # --------------------------------------------------------------------------- ask / tell
 def test_ask_tell_flow_and_errors() -> None:
     study = ridgeline.create_study()
