@@ -18,6 +18,7 @@ def _f(x: np.ndarray) -> np.ndarray:
     return (x[:, 0] - 0.3) ** 2 + 0.5 * (x[:, 1] - 0.6) ** 2
 
 
+@pytest.mark.slow
 def test_refits_every_trial_early_then_when_the_data_grew_by_a_tenth(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
