@@ -5,8 +5,8 @@ and synchronising threads than computing, and beside parallel trials it oversubs
 cores (DESIGN.md section 6 measured a 3-10x slowdown of a GP sampler from this). We measured
 the same here: 0.36 s per proposal with the default two threads on a loaded two-core machine,
 0.12 s with one. So the sampler's numeric work runs under a one-thread limit, restored when it
-returns. The limit uses ``threadpoolctl`` when it is installed (it comes with scikit-learn);
-without it, thread counts are left alone (set ``OPENBLAS_NUM_THREADS=1`` to the same effect).
+returns. The limit uses ``threadpoolctl`` (a dependency of ridgeline); should it be missing,
+thread counts are left alone (set ``OPENBLAS_NUM_THREADS=1`` to the same effect).
 """
 
 from __future__ import annotations
