@@ -568,6 +568,29 @@ def test_custom_acquisition_function():
     assert acquisition(0.4, 0.2) == pytest.approx(0.02)
 
 
+def test_custom_acquisition_function_drives_gp_sampler():
+    # The seed's acquisition scores one (mean, std) pair of a maximisation and reads
+    # `best_observed`; GPSampler's callable gets arrays on its minimisation scale and `best`.
+    acquisition = CustomAcquisitionFunction(exploration_weight=0.1)
+    calls = []
+
+    def seed_acquisition(mean, std, best):
+        acquisition.best_observed = -best  # the seed's view: larger is better
+        calls.append(len(mean))
+        return np.array([acquisition(-m, s) for m, s in zip(mean, std, strict=True)])
+
+    sampler = optuna.samplers.GPSampler(seed=42, n_startup_trials=10, acquisition=seed_acquisition)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(
+        lambda t: -((t.suggest_float("x", -3, 3) - 1) ** 2) - (t.suggest_float("y", -3, 3)) ** 2,
+        n_trials=25,
+    )
+    assert calls  # the seed's function chose the last 15 trials
+    values = [t.value for t in study.trials]
+    assert max(values[10:]) > max(values[:10])
+    assert study.best_value > -0.5
+
+
 def test_population_based_training():
     random.seed(0)
     population = population_based_training()
