@@ -39,6 +39,7 @@ from ridgeline.logging import get_logger
 from ridgeline.samplers._base import BaseSampler
 from ridgeline.samplers._constraints import CONSTRAINTS_KEY, check_constraints
 from ridgeline.samplers._random import RandomSampler, check_seed
+from ridgeline.search_space._intersection import FinishedTrialCursor
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 
@@ -131,6 +132,24 @@ def choose_sampler(
     )
 
 
+class _Fold:
+    """The parameters seen in a study's COMPLETE trials so far, folded in once each."""
+
+    def __init__(self) -> None:
+        self.cursor = FinishedTrialCursor()
+        self.seen: dict[str, BaseDistribution] = {}
+        self.n_finished = 0
+        self.conditional = False
+
+    def add(self, distributions: dict[str, BaseDistribution]) -> None:
+        if self.seen and distributions.keys() != self.seen.keys():
+            self.conditional = True
+        for name, dist in distributions.items():
+            if self.seen.setdefault(name, dist) != dist:
+                self.conditional = True
+        self.n_finished += 1
+
+
 class AutoSampler(BaseSampler):
     """Pick TPE, GP, CMA-ES or random search for each trial from what the study looks like.
 
@@ -192,32 +211,33 @@ class AutoSampler(BaseSampler):
         self._samplers: dict[str, BaseSampler] = {}
         self._current: dict[int, str] = {}  # trial id -> sampler name
         self._last: Choice | None = None
+        self._fold = _Fold()
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ choosing
     def _profile(self, study: Study) -> StudyProfile:
-        trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-        seen: dict[str, BaseDistribution] = {}
-        conditional = False
-        for t in trials:
-            dists = t.distributions
-            if seen and dists.keys() != seen.keys():
-                conditional = True
-            for name, dist in dists.items():
-                old = seen.setdefault(name, dist)
-                if old != dist:
-                    conditional = True
-        n_cat = sum(isinstance(d, CategoricalDistribution) for d in seen.values())
-        n_float = sum(isinstance(d, FloatDistribution) and d.step is None for d in seen.values())
-        return StudyProfile(
-            n_objectives=len(study.directions),
-            n_finished=len(trials),
-            n_params=len(seen),
-            n_categorical=n_cat,
-            n_float=n_float,
-            conditional=conditional,
-            constrained=self._constraints_func is not None,
-        )
+        """The study's summary, folding in only the trials that finished since the last call
+        (so a long study costs the same per trial as a short one)."""
+        with self._lock:
+            fold = self._fold
+            if not fold.cursor.follows(study):
+                fold = self._fold = _Fold()
+            new, _ = fold.cursor.advance(study)
+            for t in new:
+                if t.state == TrialState.COMPLETE:
+                    fold.add(t.distributions)
+            seen = fold.seen
+            return StudyProfile(
+                n_objectives=len(study.directions),
+                n_finished=fold.n_finished,
+                n_params=len(seen),
+                n_categorical=sum(isinstance(d, CategoricalDistribution) for d in seen.values()),
+                n_float=sum(
+                    isinstance(d, FloatDistribution) and d.step is None for d in seen.values()
+                ),
+                conditional=fold.conditional,
+                constrained=self._constraints_func is not None,
+            )
 
     def _sampler(self, name: str, study: Study) -> BaseSampler:
         with self._lock:
@@ -326,6 +346,7 @@ class AutoSampler(BaseSampler):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
+        state["_fold"] = _Fold()  # it follows one storage; rebuilt from the study on use
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
