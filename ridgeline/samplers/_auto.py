@@ -37,7 +37,7 @@ from ridgeline.distributions import (
 from ridgeline.exceptions import RidgelineError
 from ridgeline.logging import get_logger
 from ridgeline.samplers._base import BaseSampler
-from ridgeline.samplers._constraints import CONSTRAINTS_KEY, check_constraints
+from ridgeline.samplers._constraints import store_constraints
 from ridgeline.samplers._random import RandomSampler, check_seed
 from ridgeline.search_space._intersection import FinishedTrialCursor
 from ridgeline.trial._frozen import FrozenTrial
@@ -328,15 +328,10 @@ class AutoSampler(BaseSampler):
         with self._lock:
             name = self._current.pop(trial._trial_id, "random")
         self._sampler(name, study).after_trial(study, trial, state, values)
-        if (
-            name in ("random", "cmaes")
-            and self._constraints_func is not None
-            and state in (TrialState.COMPLETE, TrialState.PRUNED)
-        ):
+        if name in ("random", "cmaes"):
             # TPE and GP store constraint values themselves; for the others AutoSampler does,
             # so that the model that takes over later sees which trials were feasible.
-            values_ = check_constraints(self._constraints_func(trial), "AutoSampler")
-            study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, values_)
+            store_constraints(study, trial, state, self._constraints_func, "AutoSampler")
 
     def reseed_rng(self) -> None:
         with self._lock:

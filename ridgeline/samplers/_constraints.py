@@ -9,11 +9,17 @@ trials were feasible without calling the function again.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ridgeline.exceptions import RidgelineError
+from ridgeline.trial._frozen import FrozenTrial
+from ridgeline.trial._state import TrialState
 
-__all__ = ["CONSTRAINTS_KEY", "ConstraintsValueError", "check_constraints"]
+if TYPE_CHECKING:
+    from ridgeline.study._study import Study
+
+__all__ = ["CONSTRAINTS_KEY", "ConstraintsValueError", "check_constraints", "store_constraints"]
 
 CONSTRAINTS_KEY = "constraints"
 
@@ -40,3 +46,18 @@ def check_constraints(raw: Any, owner: str) -> list[float]:
             "values (<= 0 means satisfied)."
         )
     return values
+
+
+def store_constraints(
+    study: Study,
+    trial: FrozenTrial,
+    state: TrialState,
+    constraints_func: Callable[[FrozenTrial], Sequence[float]] | None,
+    owner: str,
+) -> None:
+    """In a sampler's ``after_trial``: call ``constraints_func`` on a COMPLETE or PRUNED
+    ``trial`` and store the checked values under :data:`CONSTRAINTS_KEY`."""
+    if constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
+        return
+    values = check_constraints(constraints_func(trial), owner)
+    study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, values)

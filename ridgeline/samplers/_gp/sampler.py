@@ -21,7 +21,7 @@ import numpy as np
 
 from ridgeline.distributions import BaseDistribution
 from ridgeline.samplers._base import BaseSampler
-from ridgeline.samplers._constraints import CONSTRAINTS_KEY, check_constraints
+from ridgeline.samplers._constraints import CONSTRAINTS_KEY, store_constraints
 from ridgeline.samplers._gp._errors import GPArgumentError, GPTypeError
 from ridgeline.samplers._gp._space import ModelSpace
 from ridgeline.samplers._gp._surrogate import Acquisition, Surrogate, UserAcquisition
@@ -335,12 +335,7 @@ class GPSampler(BaseSampler):
         state: TrialState,
         values: Sequence[float] | None,
     ) -> None:
-        if self._constraints_func is not None and state in (
-            TrialState.COMPLETE,
-            TrialState.PRUNED,
-        ):
-            constraints = check_constraints(self._constraints_func(trial), _OWNER)
-            study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, constraints)
+        store_constraints(study, trial, state, self._constraints_func, _OWNER)
         self._independent_sampler.after_trial(study, trial, state, values)
 
     # ------------------------------------------------------------------ analysis

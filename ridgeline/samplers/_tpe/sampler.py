@@ -23,7 +23,7 @@ import numpy as np
 
 from ridgeline.distributions import BaseDistribution, CategoricalDistribution
 from ridgeline.samplers._base import BaseSampler
-from ridgeline.samplers._constraints import CONSTRAINTS_KEY, check_constraints
+from ridgeline.samplers._constraints import store_constraints
 from ridgeline.samplers._random import check_seed, sample_uniform
 from ridgeline.samplers._tpe._codec import CATEGORICAL
 from ridgeline.samplers._tpe._errors import TPEArgumentError
@@ -354,13 +354,7 @@ class TPESampler(BaseSampler):
     ) -> None:
         with self._lock:
             self._contexts.pop((id(study._storage), study._study_id, trial._number), None)
-        if self._constraints_func is None or state not in (
-            TrialState.COMPLETE,
-            TrialState.PRUNED,
-        ):
-            return
-        constraints = check_constraints(self._constraints_func(trial), _OWNER)
-        study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, constraints)
+        store_constraints(study, trial, state, self._constraints_func, _OWNER)
 
     # ------------------------------------------------------------------ the model
     def _sample(self, ctx: _TrialContext, space: dict[str, BaseDistribution]) -> dict[str, Any]:
