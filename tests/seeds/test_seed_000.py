@@ -786,6 +786,7 @@ def test_population_based_trainer_evolves():
 
 def test_early_pruning_optimizer_prunes_after_warmup():
     optimizer = _EarlyPruningOptimizer()
+    optimizer.study.sampler = TPESampler(seed=0)  # the seed's study is unseeded
     optimizer.study.optimize(optimizer.objective, n_trials=16)
 
     trials = optimizer.study.trials
@@ -796,7 +797,10 @@ def test_early_pruning_optimizer_prunes_after_warmup():
     assert all(t.state == TrialState.COMPLETE for t in trials[:5])  # n_startup_trials=5
     assert pruned, "MedianPruner should stop some of the weaker learning rates"
     for t in pruned:
-        assert 10 <= t.last_step < 99  # n_warmup_steps=10
+        # n_warmup_steps=10; the seed checks should_prune after every report,
+        # the last one (epoch 99) included.
+        assert 10 <= t.last_step <= 99
+        assert sorted(t.intermediate_values) == list(range(t.last_step + 1))
     for t in complete:
         assert sorted(t.intermediate_values) == list(range(100))
         assert t.value == t.intermediate_values[99]
