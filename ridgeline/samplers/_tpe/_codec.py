@@ -209,15 +209,15 @@ class NumericCodecs:
         self.raw_low = np.array([c.raw_low for c in codecs])
         self.raw_width = np.array([c.raw_width for c in codecs])
 
+    # No np.errstate here (it costs more than the arithmetic on these small arrays): the
+    # log and exp only ever see safe arguments, in the columns that do not use them too.
     def _to_u(self, x: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(self.log, np.log(np.maximum(x, 1e-300)), x)
+        t = np.where(self.log, np.log(np.maximum(x, 1e-300)), x)
         return (t - self.raw_low) / self.raw_width
 
     def _grid_values(self, u: np.ndarray) -> np.ndarray:
         t = self.raw_low + np.clip(u, 0.0, 1.0) * self.raw_width
-        with np.errstate(over="ignore"):
-            x = np.where(self.log, np.exp(t), t)
+        x = np.where(self.log, np.exp(np.where(self.log, t, 0.0)), t)
         k = np.clip(np.floor((x - self.low) / self.step + 0.5), 0.0, self.n_steps)
         return self.low + k * self.step
 

@@ -27,6 +27,7 @@ too much: Hartmann-6 and Rosenbrock-10 regrets were 1.7x and 5x worse after 100 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -48,14 +49,15 @@ _DENSE_KERNELS = 64
 def _log_normal_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``log(Phi(b) - Phi(a))`` for ``a <= b``.
 
-    Intervals right of 0 are reflected to the left, where ``ndtr`` keeps its precision in the
-    tail; masses below 1e-300 are floored there (they only ever meet a wider kernel's mass in a
-    sum).
+    Intervals centred right of 0 are reflected to the left (``[a, b] -> [-b, -a]``, the same
+    mass), where ``ndtr`` keeps its precision in the tail; for ``a <= b`` the reflected or
+    unchanged ends are ``min(a, -b)`` and ``min(b, -a)``. Masses below 1e-300 are floored
+    (they only ever meet a wider kernel's mass in a sum).
     """
-    flip = a > 0
-    lo = ndtr(np.where(flip, -b, a))
-    hi = ndtr(np.where(flip, -a, b))
-    return np.log(np.maximum(hi - lo, 1e-300))
+    na, nb = -a, -b
+    mass = ndtr(np.minimum(b, na, out=na))
+    mass -= ndtr(np.minimum(a, nb, out=nb))
+    return np.log(np.maximum(mass, 1e-300, out=mass), out=mass)
 
 
 def _log_truncation(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -69,12 +71,12 @@ def _log_truncation(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     return out
 
 
-def _logsumexp_rows(acc: np.ndarray) -> np.ndarray:
-    top = acc.max(axis=1)
+def _logsumexp_columns(acc: np.ndarray) -> np.ndarray:
+    top = acc.max(axis=0)
     top = np.where(np.isfinite(top), top, 0.0)
-    acc -= top[:, None]
+    acc -= top
     np.exp(acc, out=acc)
-    return np.log(acc.sum(axis=1)) + top
+    return np.log(acc.sum(axis=0)) + top
 
 
 class Mixture:
@@ -90,9 +92,9 @@ class Mixture:
         observations: ``(n, d)`` model-space values of the observations.
         weights: ``(n,)`` non-negative observation weights.
         params: Estimator settings.
-        orders: Optionally, per numeric parameter (in column order), the indices that sort
-            its observations (stable); computed here when not given. Callers that keep
-            observations sorted incrementally pass them to skip the sort.
+        orders: Optionally, ``(n, numeric parameters)`` indices whose column ``i`` sorts the
+            observations by numeric parameter ``i`` (stable); computed here when not given.
+            Callers that keep observations sorted incrementally pass them to skip the sort.
     """
 
     def __init__(
@@ -102,21 +104,22 @@ class Mixture:
         observations: np.ndarray,
         weights: np.ndarray,
         params: ParzenParams,
-        orders: Sequence[np.ndarray] | None = None,
+        orders: np.ndarray | None = None,
     ) -> None:
         n = len(observations)
         self._codecs = codecs
         self._n_obs = n
         self._prior = params.consider_prior or n == 0
-        w = np.asarray(weights, dtype=float)
+        w = np.empty(n + self._prior)
+        w[:n] = weights
         if self._prior:
-            w = np.append(w, params.prior_weight if n else 1.0)
+            w[n] = params.prior_weight if n else 1.0
         self.n_kernels = n_k = len(w)
         self.log_weights = np.log(np.maximum(w / w.sum(), 1e-300))
         self._numeric = [j for j, c in enumerate(codecs) if c.kind != CATEGORICAL]
         self._categoricals = [j for j, c in enumerate(codecs) if c.kind == CATEGORICAL]
         self._is_cont = np.array([codecs[j].kind == CONTINUOUS for j in self._numeric], bool)
-        self._group = NumericCodecs([codecs[j] for j in self._numeric])
+        self._group = _numeric_codecs([codecs[j] for j in self._numeric])
         # Per-kernel constant of the log density: log weight minus the continuous
         # dimensions' log normalisers.
         self._base = self.log_weights.copy()
@@ -126,14 +129,17 @@ class Mixture:
         mu = np.empty((n_k, dn))
         mu[:n] = observations[:, self._numeric]
         sigma = np.empty((n_k, dn))
+        # Column i of ``order`` sorts the observations by numeric parameter i; all numeric
+        # parameters' widths are set in one pass over the sorted columns.
         if orders is None:
-            self._orders = list(np.argsort(mu[:n], axis=0, kind="stable").T)
-        else:
-            self._orders = [np.asarray(o, dtype=np.int64) for o in orders]
-        for i, order in enumerate(self._orders):
-            if n:
-                widths = _neighbour_widths(mu[order, i], params.consider_endpoints)
-                sigma[order, i] = np.clip(widths, b_min, 1.0)
+            orders = np.argsort(mu[:n], axis=0, kind="stable")
+        self._order = orders.reshape(n, dn)
+        every = np.arange(dn)
+        self._sorted_mu = mu[self._order, every]
+        self._sorted_sigma = np.clip(
+            _neighbour_widths(self._sorted_mu, params.consider_endpoints), b_min, 1.0
+        )
+        sigma[self._order, every] = self._sorted_sigma
         if self._prior:
             mu[n:] = 0.5
             sigma[n:] = 1.0
@@ -144,9 +150,10 @@ class Mixture:
         self._rows: dict[int, np.ndarray] = {}
         self._tables: dict[int, np.ndarray] = {}
         for j in self._categoricals:
-            row = observations[:, j].astype(np.int64)
+            row = np.empty(n_k, dtype=np.int64)
+            row[:n] = observations[:, j]
             if self._prior:
-                row = np.append(row, codecs[j].n_choices)
+                row[n] = codecs[j].n_choices
             self._rows[j] = row
             self._tables[j] = _categorical_table(codecs[j], names[j], params, n)
 
@@ -181,124 +188,148 @@ class Mixture:
     ) -> np.ndarray:
         """Log density (continuous) / log probability (discrete, categorical) of each point.
 
-        Few kernels (the good group's estimator): one dense ``(points, kernels, parameters)``
-        pass. Many kernels (the bad group's): continuous parameters reduce to one matrix
-        product and each discrete one to a table over its distinct (cell, kernel) pairs,
-        gathered into one ``(points, kernels)`` array.
+        The work is a ``(kernels, points)`` array of log kernel values (kernel-major, so that
+        every gather copies whole rows), reduced over kernels. Few kernels (the good group's
+        estimator): one dense pass over the continuous parameters. Many kernels (the bad
+        group's): the continuous parameters reduce to one matrix product, in single
+        precision afterwards. A discrete parameter's values come from a table over its
+        distinct (cell, kernel) pairs, categorical ones from a table over choices.
         """
         if self._numeric and cells is None:
             cells = self.cells(points)
         if self.n_kernels <= _DENSE_KERNELS or self._n_obs == 0:
-            acc, const = self._dense(points, cells)
+            acc = self._dense(points)
         else:
-            acc, const = self._gathered(points, cells)
+            acc = self._gathered(points)
+        const = self._base.copy()
+        if self._numeric and cells is not None and not self._is_cont.all():
+            disc = np.flatnonzero(~self._is_cont)
+            lo, hi = cells
+            self._add_grid_log_mass(acc, const, disc, lo[:, disc], hi[:, disc])
         self._add_categorical(acc, points)
-        acc += (self._base + const).astype(acc.dtype)
-        return _logsumexp_rows(acc).astype(float)
+        acc += const.astype(acc.dtype)[:, None]
+        return _logsumexp_columns(acc).astype(float)
 
     def _add_categorical(self, acc: np.ndarray, points: np.ndarray) -> None:
         """Add the categorical parameters' log probabilities: one gather for all of them
         through a joint table over the combinations of choices, when there are few."""
         if not self._categoricals:
             return
-        joint = np.zeros((len(points), 1))
+        joint = np.zeros((1, len(points)))
         index = np.zeros(self.n_kernels, dtype=np.int64)
         for j in self._categoricals:
-            table = self._tables[j][:, points[:, j].astype(np.int64)].T  # (points, rows)
-            if joint.shape[1] * table.shape[1] > max(64, self.n_kernels // 4):
-                acc += table[:, self._rows[j]].astype(acc.dtype)
+            table = self._tables[j][:, points[:, j].astype(np.int64)]  # (rows, points)
+            if len(joint) * len(table) > max(64, self.n_kernels // 4):
+                acc += table.astype(acc.dtype).take(self._rows[j], axis=0)
                 continue
-            index = index * table.shape[1] + self._rows[j]
-            joint = (joint[:, :, None] + table[:, None, :]).reshape(len(points), -1)
-        if joint.shape[1] > 1:
-            acc += joint.astype(acc.dtype)[:, index]
+            index = index * len(table) + self._rows[j]
+            joint = (joint[:, None, :] + table[None, :, :]).reshape(-1, len(points))
+        if len(joint) > 1:
+            acc += joint.astype(acc.dtype).take(index, axis=0)
 
-    def _dense(
-        self, points: np.ndarray, cells: tuple[np.ndarray, np.ndarray] | None
-    ) -> tuple[np.ndarray, np.ndarray | float]:
-        """``(points, kernels)`` log kernel values over the numeric parameters, and a
-        per-kernel constant still to add."""
-        acc = np.zeros((len(points), self.n_kernels))
-        if not self._numeric or cells is None:
-            return acc, 0.0
-        x = points[:, self._numeric]
+    def _dense(self, points: np.ndarray) -> np.ndarray:
+        """``(kernels, points)`` log kernel values over the continuous parameters (the
+        per-kernel constants are added by the caller)."""
+        acc = np.zeros((self.n_kernels, len(points)))
         cont = self._is_cont
-        const: np.ndarray | float = 0.0
-        if cont.any():
-            z = (x[:, None, cont] - self._mu[None, :, cont]) / self._sigma[None, :, cont]
-            acc -= 0.5 * np.einsum("ckd,ckd->ck", z, z)
-        if not cont.all():
-            disc = ~cont
-            lo, hi = cells
-            mu, sigma = self._mu[:, disc], self._sigma[:, disc]
-            za = (lo[:, None, disc] - mu) / sigma
-            zb = (hi[:, None, disc] - mu) / sigma
-            acc += _log_normal_mass(za, zb).sum(axis=2)
-            const = -_log_truncation(mu, sigma).sum(axis=1)
-        return acc, const
+        if self._numeric and cont.any():
+            x = points[:, self._numeric][:, cont]
+            z = (x[None, :, :] - self._mu[:, None, cont]) / self._sigma[:, None, cont]
+            acc -= 0.5 * np.einsum("kpd,kpd->kp", z, z)
+        return acc
 
-    def _gathered(
-        self, points: np.ndarray, cells: tuple[np.ndarray, np.ndarray] | None
-    ) -> tuple[np.ndarray, np.ndarray | float]:
-        """:meth:`_dense` for many kernels: ``(points, kernels)`` arrays only, in single
-        precision past the matrix product (log densities within ~1e-5 of double precision,
-        far below what separates candidates), which halves their memory traffic."""
-        const = np.zeros(self.n_kernels)
-        if not self._numeric or cells is None:
-            return np.zeros((len(points), self.n_kernels), dtype=np.float32), const
-        x = points[:, self._numeric]
+    def _gathered(self, points: np.ndarray) -> np.ndarray:
+        """:meth:`_dense` for many kernels, in single precision past the matrix product (log
+        densities within ~1e-5 of double precision, far below what separates candidates),
+        which halves the memory traffic of the ``(kernels, points)`` arrays."""
         cont = self._is_cont
-        if cont.any():
-            # -1/2 sum_d ((x_d - mu_kd) / sigma_kd)^2
-            #   = -1/2 sum_d (x_d^2 / sigma_kd^2 - 2 x_d mu_kd / sigma_kd^2 + mu_kd^2 / sigma_kd^2):
-            # one matrix product for all kernels and continuous parameters.
-            xc = x[:, cont]
-            inv_var = self._sigma[:, cont] ** -2.0
-            lhs = np.hstack([xc * xc, xc])
-            rhs = np.hstack([-0.5 * inv_var, self._mu[:, cont] * inv_var])
-            full = lhs @ rhs.T
-            # Added in double precision: the terms are large and cancel near the kernels.
-            full -= 0.5 * np.einsum("kd,kd->k", self._mu[:, cont] ** 2, inv_var)
-            acc = full.astype(np.float32)
-        else:
-            acc = np.zeros((len(points), self.n_kernels), dtype=np.float32)
-        lo, hi = cells
-        for i in np.flatnonzero(~cont):
-            self._add_grid_log_mass(acc, const, int(i), lo[:, i], hi[:, i])
-        return acc, const
+        if not (self._numeric and cont.any()):
+            return np.zeros((self.n_kernels, len(points)), dtype=np.float32)
+        # -1/2 sum_d ((x_d - mu_kd) / sigma_kd)^2
+        #   = -1/2 sum_d (x_d^2 / sigma_kd^2 - 2 x_d mu_kd / sigma_kd^2 + mu_kd^2 / sigma_kd^2):
+        # one matrix product for all kernels and continuous parameters.
+        xc = points[:, self._numeric][:, cont]
+        sd, mu = self._sigma[:, cont], self._mu[:, cont]
+        inv_var = 1.0 / (sd * sd)
+        lhs = np.hstack([-0.5 * inv_var, mu * inv_var])
+        rhs = np.hstack([xc * xc, xc])
+        full = lhs @ rhs.T
+        # Added in double precision: the terms are large and cancel near the kernels.
+        full -= 0.5 * np.einsum("kd,kd->k", mu * mu, inv_var)[:, None]
+        return full.astype(np.float32)
 
     def _add_grid_log_mass(
-        self, acc: np.ndarray, const: np.ndarray, i: int, lo: np.ndarray, hi: np.ndarray
+        self, acc: np.ndarray, const: np.ndarray, cols: np.ndarray, lo: np.ndarray, hi: np.ndarray
     ) -> None:
-        """Add the log probability of the grid points with cells ``[lo, hi]`` in numeric
-        column ``i`` to ``acc`` and the kernels' log normalisers to ``const``.
+        """Add the log probability of the grid points with cells ``[lo, hi]`` (one column per
+        numeric column in ``cols``) to ``acc``, and the kernels' log normalisers to ``const``.
 
         Kernels sit on grid points and their widths are gaps between grid points (or the
-        clip), so few (centre, width) pairs are distinct: the cell masses are computed once
-        per distinct (cell, centre, width) and gathered.
+        clip), so few (centre, width) pairs are distinct in a column: the cell masses are
+        computed once per distinct cell and distinct kernel of each column, all columns in
+        one table, and gathered.
         """
-        mu, sigma = self._mu[:, i], self._sigma[:, i]
-        _, first, inverse = np.unique(lo, return_index=True, return_inverse=True)
-        a, b = lo[first], hi[first]
+        n, n_cols, n_points = self._n_obs, len(cols), len(lo)
+        column = np.arange(n_cols)
         # Distinct (centre, width) pairs from the sorted observations: equal centres are
         # adjacent there, and within a run of equal centres only the ends have other widths.
-        n = self._n_obs
-        order = self._orders[i]
-        s_mu, s_sigma = mu[order], sigma[order]
-        new = np.empty(n, dtype=bool)
-        new[:1] = True
-        new[1:] = (s_mu[1:] != s_mu[:-1]) | (s_sigma[1:] != s_sigma[:-1])
-        group = np.cumsum(new) - 1
-        kernel_of = np.empty(self.n_kernels, dtype=np.int64)
-        kernel_of[order] = group
-        centres, widths = s_mu[new], s_sigma[new]
+        s_mu = self._sorted_mu[:, cols].T  # (columns, n)
+        s_sigma = self._sorted_sigma[:, cols].T
+        new = np.empty((n_cols, n + 1), dtype=bool)
+        new[:, :1] = True
+        new[:, 1:n] = (s_mu[:, 1:] != s_mu[:, :-1]) | (s_sigma[:, 1:] != s_sigma[:, :-1])
+        new[:, n] = self._prior  # the prior kernel, last in each column
+        centres = np.empty((n_cols, n + 1))
+        centres[:, :n], centres[:, n] = s_mu, 0.5
+        widths = np.empty((n_cols, n + 1))
+        widths[:, :n], widths[:, n] = s_sigma, 1.0
+        group = np.cumsum(new).reshape(n_cols, n + 1) - 1  # distinct kernels, numbered across
+        kernel_of = np.empty((n_cols, self.n_kernels), dtype=np.int64)
+        kernel_of[column[:, None], self._order[:, cols].T] = group[:, :n]
         if self._prior:
-            kernel_of[n] = len(centres)
-            centres = np.append(centres, 0.5)
-            widths = np.append(widths, 1.0)
-        table = _log_normal_mass((a[:, None] - centres) / widths, (b[:, None] - centres) / widths)
-        acc += table.astype(acc.dtype)[inverse][:, kernel_of]
-        const -= _log_truncation(centres, widths)[kernel_of]
+            kernel_of[:, n] = group[:, n]
+        centres, widths = centres[new], widths[new]
+        counts = new.sum(axis=1)
+        ends = np.cumsum(counts)  # column c's distinct kernels: [ends[c-1], ends[c])
+        column_of = np.repeat(column, counts)
+        # The distinct cells of each column among the points: row r of ``cell_lo``/``cell_hi``
+        # is column c's r-th distinct cell (short columns repeat their first), ``row`` says
+        # which row holds each point's cell.
+        sort = np.argsort(lo, axis=0, kind="stable")
+        s_lo = lo[sort, column]
+        first = np.empty((n_points, n_cols), dtype=bool)
+        first[:1] = True
+        first[1:] = s_lo[1:] != s_lo[:-1]
+        rank = np.cumsum(first, axis=0) - 1
+        row = np.empty_like(rank)
+        row[sort, column] = rank
+        n_rows = int(rank[-1].max()) + 1
+        cell_lo = np.repeat(s_lo[:1], n_rows, axis=0)
+        cell_hi = np.repeat(hi[sort[:1], column], n_rows, axis=0)
+        cell_lo[rank, column] = s_lo
+        cell_hi[rank, column] = hi[sort, column]
+        za = (cell_lo[:, column_of].T - centres[:, None]) / widths[:, None]
+        zb = (cell_hi[:, column_of].T - centres[:, None]) / widths[:, None]
+        table = _log_normal_mass(za, zb).astype(acc.dtype)  # (distinct kernels, cells)
+        start = 0
+        for c in range(n_cols):
+            end = int(ends[c])
+            part = table[start:end].take(row[:, c], axis=1)  # (column c's kernels, points)
+            acc += part.take(kernel_of[c] - start, axis=0)
+            start = end
+        const -= _log_truncation(centres, widths)[kernel_of].sum(axis=0)
+
+
+def _numeric_codecs(codecs: list[Codec]) -> NumericCodecs:
+    """The :class:`NumericCodecs` of these codecs, made once and kept in the first one's
+    cache (a space's codecs live as long as the sampler's history)."""
+    if not codecs:
+        return NumericCodecs(codecs)
+    key = ("numeric", tuple(codecs))
+    group = codecs[0].cache.get(key)
+    if group is None:
+        group = codecs[0].cache[key] = NumericCodecs(codecs)
+    return group
 
 
 def _categorical_table(codec: Codec, name: str, params: ParzenParams, n_obs: int) -> np.ndarray:
@@ -314,33 +345,38 @@ def _categorical_table(codec: Codec, name: str, params: ParzenParams, n_obs: int
     smoothing = 1.0 / (n_obs + 1)
     func = params.distance_funcs.get(name)
     if func is None:
-        table = np.full((k, k), smoothing)
-        np.fill_diagonal(table, 1.0)
-    else:
-        distance = codec.cache.get(("distance", func))
-        if distance is None:
-            distance = codec.cache[("distance", func)] = _distance_matrix(codec, name, func)
-        table = smoothing**distance
+        # Rows sum to 1 + (k - 1) s; written in closed form, as this runs for every model.
+        log_norm = math.log1p((k - 1) * smoothing)
+        table = np.full((k + 1, k), math.log(smoothing) - log_norm)
+        table[np.arange(k), np.arange(k)] = -log_norm
+        table[k] = -math.log(k)
+        return table
+    distance = codec.cache.get(("distance", func))
+    if distance is None:
+        distance = codec.cache[("distance", func)] = _distance_matrix(codec, name, func)
+    table = smoothing**distance
     table = np.vstack([table, np.full((1, k), 1.0 / k)])
     table /= table.sum(axis=1, keepdims=True)
     return np.log(table)
 
 
 def _neighbour_widths(s: np.ndarray, consider_endpoints: bool) -> np.ndarray:
-    """For sorted values ``s``: each one's larger gap to a neighbour (Bergstra et al. 2011),
-    the bounds 0 and 1 counting as neighbours with ``consider_endpoints``; a lone value
-    without them gets the whole range."""
+    """For values ``s`` sorted along axis 0 (one column per parameter): each one's larger gap
+    to a neighbour (Bergstra et al. 2011), the bounds 0 and 1 counting as neighbours with
+    ``consider_endpoints``; a lone value without them gets the whole range."""
     n = len(s)
+    if n == 0:
+        return np.empty_like(s)
     if n == 1:
-        return np.array([max(s[0], 1.0 - s[0]) if consider_endpoints else 1.0])
-    gaps = np.diff(s)
-    widths = np.empty(n)
-    widths[1:-1] = np.maximum(gaps[:-1], gaps[1:])
+        return np.maximum(s, 1.0 - s) if consider_endpoints else np.ones_like(s)
+    gaps = np.diff(s, axis=0)
+    widths = np.empty_like(s)
+    np.maximum(gaps[:-1], gaps[1:], out=widths[1:-1])
     widths[0], widths[-1] = gaps[0], gaps[-1]
     if consider_endpoints:
-        widths[0] = max(widths[0], s[0])
-        widths[-1] = max(widths[-1], 1.0 - s[-1])
-    return np.maximum(widths, _EPS)
+        np.maximum(widths[0], s[0], out=widths[0])
+        np.maximum(widths[-1], 1.0 - s[-1], out=widths[-1])
+    return np.maximum(widths, _EPS, out=widths)
 
 
 def _distance_matrix(codec: Codec, name: str, func: Callable[[Any, Any], float]) -> np.ndarray:

@@ -436,27 +436,28 @@ class TPESampler(BaseSampler):
 
 def _sorted_positions(
     columns: Sequence[Any], member: np.ndarray, lies: np.ndarray | None
-) -> list[np.ndarray]:
-    """For each numeric column, the positions of the member rows (in row order, then the
-    lies) sorted by value: read off the columns' incrementally sorted rows instead of
-    sorting the observations again."""
+) -> np.ndarray:
+    """``(members + lies, numeric columns)``: column ``i`` holds the positions of the member
+    rows (in row order, then the lies) sorted by numeric column ``i``'s value, read off the
+    columns' incrementally sorted rows instead of sorting the observations again."""
     n = len(member)
     position = np.cumsum(member) - 1
     n_members = int(position[-1]) + 1 if n else 0
-    orders = []
-    for j, column in enumerate(columns):
-        if column.codec.kind == CATEGORICAL:
-            continue
+    n_lies = len(lies) if lies is not None else 0
+    numeric = [j for j, column in enumerate(columns) if column.codec.kind != CATEGORICAL]
+    orders = np.empty((n_members + n_lies, len(numeric)), dtype=np.int64)
+    for i, j in enumerate(numeric):
+        column = columns[j]
         rows = column.order
         rows = rows[rows < n]
         rows = rows[member[rows]]
         pos = position[rows]
-        if lies is not None and len(lies):
+        if lies is not None and n_lies:
             values = column.u.view[rows]
             lie_order = np.argsort(lies[:, j], kind="stable")
             at = np.searchsorted(values, lies[lie_order, j], side="right")
             pos = np.insert(pos, at, n_members + lie_order)
-        orders.append(pos)
+        orders[:, i] = pos
     return orders
 
 
