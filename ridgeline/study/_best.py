@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ridgeline.multi_objective._pareto import nondominated_mask
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
 
@@ -45,29 +46,3 @@ def pareto_front_of(
     mask = nondominated_mask(points)
     front = [t for t, keep in zip(usable, mask, strict=True) if keep]
     return sorted(front, key=lambda t: t.number)
-
-
-def nondominated_mask(points: np.ndarray) -> np.ndarray:
-    """Boolean mask of the rows of ``points`` (to minimise) that no other row dominates."""
-    n = len(points)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    if points.shape[1] == 1:
-        return points[:, 0] == points[:, 0].min()
-    # Sweep in lexicographic order: a point can only be dominated by points before it.
-    order = np.lexsort(points.T[::-1])
-    sorted_points = points[order]
-    keep_sorted = np.zeros(n, dtype=bool)
-    front: list[int] = []
-    for i in range(n):
-        p = sorted_points[i]
-        if front:
-            f = sorted_points[front]
-            dominated = np.any(np.all(f <= p, axis=1) & np.any(f < p, axis=1))
-            if dominated:
-                continue
-        front.append(i)
-        keep_sorted[i] = True
-    mask = np.zeros(n, dtype=bool)
-    mask[order[keep_sorted]] = True
-    return mask
