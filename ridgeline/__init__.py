@@ -9,9 +9,11 @@ Example:
 """
 
 from ridgeline import (
+    constraints,
     distributions,
     exceptions,
     logging,
+    multi_objective,
     pruners,
     samplers,
     search_space,
@@ -40,6 +42,7 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "__version__",
+    "constraints",
     "copy_study",
     "create_study",
     "create_trial",
@@ -50,6 +53,7 @@ __all__ = [
     "get_all_study_summaries",
     "load_study",
     "logging",
+    "multi_objective",
     "pruners",
     "samplers",
     "search_space",

@@ -9,10 +9,14 @@ import pytest
 EXPECTED = {
     "ridgeline": [
         "FixedTrial", "FrozenTrial", "Study", "Trial", "TrialPruned", "TrialState",
-        "__version__", "copy_study", "create_study", "create_trial", "delete_study",
-        "distributions", "exceptions", "get_all_study_names", "get_all_study_summaries",
-        "load_study", "logging", "pruners", "samplers", "search_space", "storages", "study",
-        "trial",
+        "__version__", "constraints", "copy_study", "create_study", "create_trial",
+        "delete_study", "distributions", "exceptions", "get_all_study_names",
+        "get_all_study_summaries", "load_study", "logging", "multi_objective", "pruners",
+        "samplers", "search_space", "storages", "study", "trial",
+    ],
+    "ridgeline.constraints": [
+        "CONSTRAINTS_KEY", "ConstraintsValueError", "feasible_trials", "is_feasible",
+        "range_constraints",
     ],
     "ridgeline.distributions": [
         "BaseDistribution", "CategoricalChoiceType", "CategoricalDistribution",

@@ -19,7 +19,14 @@ from ridgeline.trial._state import TrialState
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
 
-__all__ = ["CONSTRAINTS_KEY", "ConstraintsValueError", "check_constraints", "store_constraints"]
+__all__ = [
+    "CONSTRAINTS_KEY",
+    "ConstraintsValueError",
+    "check_constraints",
+    "feasible_trials",
+    "is_feasible",
+    "store_constraints",
+]
 
 CONSTRAINTS_KEY = "constraints"
 
@@ -59,5 +66,23 @@ def store_constraints(
     ``trial`` and store the checked values under :data:`CONSTRAINTS_KEY`."""
     if constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
         return
-    values = check_constraints(constraints_func(trial), owner)
+    try:
+        raw = constraints_func(trial)
+    except Exception as e:
+        raise ConstraintsValueError(
+            f"`constraints_func` of {owner} raised {type(e).__name__}: {e} (trial "
+            f"{trial.number}); it must return a sequence of floats for every finished trial."
+        ) from e
+    values = check_constraints(raw, owner)
     study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, values)
+
+
+def is_feasible(trial: FrozenTrial) -> bool:
+    """Whether no stored constraint value of ``trial`` is above 0 (no values: feasible)."""
+    values = trial._system_attrs.get(CONSTRAINTS_KEY)
+    return values is None or all(v <= 0 for v in values)
+
+
+def feasible_trials(trials: Sequence[FrozenTrial]) -> list[FrozenTrial]:
+    """The feasible ones among ``trials`` (see :func:`is_feasible`), in order."""
+    return [t for t in trials if is_feasible(t)]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,8 +14,10 @@ from ridgeline.distributions import (
 )
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers._base import BaseSampler
+from ridgeline.samplers._constraints import store_constraints
 from ridgeline.search_space._transform import _grid_decimals
 from ridgeline.trial._frozen import FrozenTrial
+from ridgeline.trial._state import TrialState
 
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
@@ -23,6 +26,10 @@ __all__ = ["RandomSampler", "sample_uniform"]
 
 
 class _SeedError(RidgelineError, TypeError):
+    pass
+
+
+class _ConstraintsFuncError(RidgelineError, TypeError):
     pass
 
 
@@ -69,6 +76,11 @@ class RandomSampler(BaseSampler):
 
     Args:
         seed: Seed for reproducible runs (with ``n_jobs=1``).
+        constraints_func: ``constraints_func(trial)`` returns a sequence of floats, feasible
+            when all are ``<= 0``. Random search does not use them, but they are stored on
+            each finished trial (system attribute ``"constraints"``), so that
+            ``best_trial``/``best_trials`` keep to feasible trials and a later model-based
+            sampler on the same study knows which trials were feasible.
 
     Example:
         >>> import ridgeline
@@ -76,9 +88,20 @@ class RandomSampler(BaseSampler):
         >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        seed: int | None = None,
+        *,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+    ) -> None:
         self._seed = check_seed(seed, "RandomSampler")
         self._rng = np.random.default_rng(self._seed)
+        if constraints_func is not None and not callable(constraints_func):
+            raise _ConstraintsFuncError(
+                "`constraints_func` of RandomSampler must be a function of a trial or None; "
+                f"got {constraints_func!r}."
+            )
+        self._constraints_func = constraints_func
 
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
@@ -101,6 +124,15 @@ class RandomSampler(BaseSampler):
         param_distribution: BaseDistribution,
     ) -> Any:
         return sample_uniform(self._rng, param_distribution)
+
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        store_constraints(study, trial, state, self._constraints_func, "RandomSampler")
 
     def __repr__(self) -> str:
         return f"RandomSampler(seed={self._seed!r})"

@@ -39,17 +39,19 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
                 f"`attrs` of trials_dataframe must hold names from {list(_KNOWN_ATTRS)}; got {a!r}."
             )
     n_obj = len(study.directions)
+    names = study.metric_names
+    labels = names if names is not None else [str(i) for i in range(n_obj)]
     rows: list[dict[tuple[str, str], Any]] = []
     for t in study.get_trials():
         row: dict[tuple[str, str], Any] = {}
         for a in attrs:
             if a in ("value", "values"):
                 vals = t._values
-                if n_obj == 1:
+                if n_obj == 1 and names is None:
                     row[("value", "")] = None if vals is None else vals[0]
-                else:
-                    for i in range(n_obj):
-                        row[("values", str(i))] = None if vals is None else vals[i]
+                else:  # "values_0", ... or by metric name: "values_accuracy", ...
+                    for i, label in enumerate(labels):
+                        row[("values", label)] = None if vals is None else vals[i]
             elif a == "state":
                 row[("state", "")] = t.state.name
             elif a in ("params", "user_attrs", "system_attrs", "intermediate_values"):
@@ -70,7 +72,8 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
                 columns.append(key)
     order = {a: i for i, a in enumerate(attrs)}
     order.setdefault("values", order.get("value", 0))
-    columns.sort(key=lambda c: (order.get(c[0], 0), c[1] if c[0] != "values" else int(c[1])))
+    position = {label: f"{i:09d}" for i, label in enumerate(labels)}
+    columns.sort(key=lambda c: (order.get(c[0], 0), c[1] if c[0] != "values" else position[c[1]]))
     if not rows:
         return pd.DataFrame()
     df = pd.DataFrame(rows, columns=pd.MultiIndex.from_tuples(columns))

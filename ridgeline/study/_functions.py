@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +10,7 @@ from ridgeline.exceptions import DuplicatedStudyError, RidgelineError, UnknownSt
 from ridgeline.storages._base import BaseStorage, FrozenStudy
 from ridgeline.storages._factory import get_storage
 from ridgeline.study._best import best_trial_of
-from ridgeline.study._study import Study
+from ridgeline.study._study import Study, check_metric_names
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._state import TrialState
 
@@ -46,7 +46,7 @@ def _parse_direction(d: Any, param: str) -> StudyDirection:
 
 def _parse_directions(
     direction: str | StudyDirection | None,
-    directions: Sequence[str | StudyDirection] | None,
+    directions: Sequence[str | StudyDirection] | Mapping[str, str | StudyDirection] | None,
 ) -> list[StudyDirection]:
     if direction is not None and directions is not None:
         raise DirectionError(
@@ -55,6 +55,8 @@ def _parse_directions(
         )
     if directions is None:
         return [_parse_direction(direction or "minimize", "direction")]
+    if isinstance(directions, Mapping):
+        directions = list(directions.values())
     if isinstance(directions, (str, StudyDirection)) or not isinstance(directions, Sequence):
         raise DirectionError(
             "`directions` of create_study must be a list such as ['minimize', 'maximize']; "
@@ -73,7 +75,7 @@ def create_study(
     study_name: str | None = None,
     direction: str | StudyDirection | None = None,
     load_if_exists: bool = False,
-    directions: Sequence[str | StudyDirection] | None = None,
+    directions: Sequence[str | StudyDirection] | Mapping[str, str | StudyDirection] | None = None,
 ) -> Study:
     """Create a new study (or continue an existing one with ``load_if_exists=True``).
 
@@ -85,7 +87,10 @@ def create_study(
         study_name: The name in the storage; default: a unique generated name.
         direction: ``"minimize"`` (default) or ``"maximize"``.
         load_if_exists: If a study with this name exists, continue it instead of failing.
-        directions: One direction per objective, for several objectives.
+        directions: One direction per objective, for several objectives; or a dict
+            ``{metric name: direction}`` that also names the objectives (see
+            :meth:`Study.set_metric_names`), e.g. ``{"accuracy": "maximize", "latency":
+            "minimize"}``.
 
     Raises:
         DuplicatedStudyError: If the name is taken and ``load_if_exists`` is False.
@@ -99,6 +104,9 @@ def create_study(
         5
     """
     parsed = _parse_directions(direction, directions)
+    names = None
+    if isinstance(directions, Mapping):
+        names = check_metric_names(list(directions), len(parsed), "create_study")
     storage_obj = get_storage(storage)
     if study_name is not None and not isinstance(study_name, str):
         raise DirectionError(
@@ -117,9 +125,20 @@ def create_study(
                 f"{[d.name.lower() for d in existing]}, but create_study was given "
                 f"{[d.name.lower() for d in parsed]}. Use the same directions or another name."
             ) from None
-        return Study(study_name, storage_obj, sampler=sampler, pruner=pruner)
+        study = Study(study_name, storage_obj, sampler=sampler, pruner=pruner)
+        if names is not None and study.metric_names != names:
+            if study.metric_names is not None:
+                raise DirectionError(
+                    f"Study {study_name!r} exists with metric names {study.metric_names}, but "
+                    f"create_study was given {names}. Use the same names or another study name."
+                ) from None
+            study.set_metric_names(names)
+        return study
     name = storage_obj.get_study_name_from_id(study_id)
-    return Study(name, storage_obj, sampler=sampler, pruner=pruner)
+    study = Study(name, storage_obj, sampler=sampler, pruner=pruner)
+    if names is not None:
+        study.set_metric_names(names)
+    return study
 
 
 def load_study(

@@ -16,7 +16,7 @@ from ridgeline import logging as rl_logging
 from ridgeline.exceptions import RidgelineError, TrialPruned
 from ridgeline.study._heartbeat import heartbeat
 from ridgeline.study._progress import ProgressBar
-from ridgeline.study._tell import check_values, tell
+from ridgeline.study._tell import resolve_values, tell
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 from ridgeline.trial._trial import Trial
@@ -245,7 +245,7 @@ def _run_trial(
                 raise
 
         if state is None:
-            checked, reason = check_values(values, len(study.directions))
+            checked, reason = resolve_values(study, values)
             state = TrialState.COMPLETE if checked is not None else TrialState.FAIL
             values = checked
         frozen = tell(
@@ -286,6 +286,9 @@ def _log_finished(study: Study, frozen: FrozenTrial, reason: str | None) -> None
             return
         values = frozen.values
         shown: Any = values[0] if values is not None and len(values) == 1 else values
+        names = study.metric_names if len(study.directions) > 1 else None
+        if names is not None and values is not None:
+            shown = dict(zip(names, values, strict=True))
         best = ""
         if len(study.directions) == 1:
             try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ridgeline.distributions import BaseDistribution
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers._base import BaseSampler
+from ridgeline.samplers._constraints import CONSTRAINTS_KEY, feasible_trials
 from ridgeline.storages._base import BaseStorage
 from ridgeline.storages._factory import get_storage
 from ridgeline.study._best import best_trial_of, pareto_front_of
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
 
     from ridgeline.pruners._base import BasePruner
 
-__all__ = ["ObjectiveFuncType", "Study"]
+__all__ = ["METRIC_NAMES_KEY", "ObjectiveFuncType", "Study", "check_metric_names"]
+
+# The study system attribute that holds the objectives' names (Optuna uses the same key).
+METRIC_NAMES_KEY = "study:metric_names"
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
 
@@ -89,6 +93,25 @@ class Study:
     def _is_multi_objective(self) -> bool:
         return len(self._directions) > 1
 
+    @property
+    def metric_names(self) -> list[str] | None:
+        """The objectives' names, in the order of :attr:`directions`, or None if unnamed."""
+        names = self._storage.get_study_system_attrs(self._study_id).get(METRIC_NAMES_KEY)
+        return list(names) if names is not None else None
+
+    def set_metric_names(self, metric_names: Sequence[str]) -> None:
+        """Name the objectives, in the order of :attr:`directions`.
+
+        With names, an objective may return a dict ``{name: value}``, and values are shown by
+        name in logs and :meth:`trials_dataframe`. An objective that returns a dict to a study
+        without names names it: the dict's keys, in order, become the metric names.
+
+        Raises:
+            ValueError: If the names are not distinct strings, one per objective.
+        """
+        names = check_metric_names(metric_names, len(self._directions), "set_metric_names")
+        self._storage.set_study_system_attr(self._study_id, METRIC_NAMES_KEY, names)
+
     # ------------------------------------------------------------------ trials
     @property
     def trials(self) -> list[FrozenTrial]:
@@ -109,10 +132,12 @@ class Study:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best COMPLETE trial of a single-objective study.
+        """The best COMPLETE trial of a single-objective study; when a sampler stored
+        constraint values (``constraints_func``), the best feasible one.
 
         Raises:
-            ValueError: If no trial is complete, or the study has several objectives.
+            ValueError: If no trial is complete (or feasible), or the study has several
+                objectives.
         """
         if self._is_multi_objective():
             raise StudyUsageError(
@@ -120,7 +145,15 @@ class Study:
                 "no single best trial; use `study.best_trials` (the Pareto front)."
             )
         trials = self.get_trials(states=(TrialState.COMPLETE,))
-        best = best_trial_of(trials, self._directions[0])
+        feasible = feasible_trials(trials)
+        if trials and not feasible:
+            raise StudyUsageError(
+                f"Study {self.study_name!r} has {len(trials)} COMPLETE trial(s) but none is "
+                "feasible (every one violates a constraint: a value of its system attribute "
+                f"{CONSTRAINTS_KEY!r} is > 0), so there is no best trial. Relax the "
+                "constraints or run more trials."
+            )
+        best = best_trial_of(feasible, self._directions[0])
         if best is None:
             raise StudyUsageError(
                 f"Study {self.study_name!r} has no COMPLETE trial yet, so there is no best "
@@ -140,12 +173,13 @@ class Study:
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
-        """The non-dominated COMPLETE trials (the Pareto front), ordered by number.
+        """The non-dominated COMPLETE trials (the Pareto front), ordered by number; when a
+        sampler stored constraint values (``constraints_func``), among the feasible ones only.
 
         For a single objective, every trial that ties the best value.
         """
         trials = self.get_trials(states=(TrialState.COMPLETE,))
-        return pareto_front_of(trials, self._directions)
+        return pareto_front_of(feasible_trials(trials), self._directions)
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -365,3 +399,26 @@ class Study:
 
     def __repr__(self) -> str:
         return f"Study(study_name={self.study_name!r}, directions={self._directions!r})"
+
+
+def check_metric_names(metric_names: Any, n_objectives: int, owner: str) -> list[str]:
+    """``metric_names`` as a list of distinct strings, one per objective, or a clear error."""
+    if isinstance(metric_names, (str, bytes)) or not isinstance(metric_names, Iterable):
+        raise StudyUsageError(
+            f"`metric_names` of {owner} must be a list of names, one per objective; got "
+            f"{metric_names!r}."
+        )
+    names = list(metric_names)
+    if len(names) != n_objectives:
+        raise StudyUsageError(
+            f"`metric_names` of {owner} must name each of the study's {n_objectives} "
+            f"objective(s); got {len(names)}: {names!r}."
+        )
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise StudyUsageError(
+                f"`metric_names` of {owner} must be non-empty strings; got {name!r} in {names!r}."
+            )
+    if len(set(names)) != len(names):
+        raise StudyUsageError(f"`metric_names` of {owner} must be distinct; got {names!r}.")
+    return names

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ridgeline.exceptions import RidgelineError, UpdateFinishedTrialError
+from ridgeline.samplers._constraints import ConstraintsValueError
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 from ridgeline.trial._trial import Trial
@@ -15,7 +16,7 @@ from ridgeline.trial._trial import Trial
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
 
-__all__ = ["FAIL_REASON_KEY", "TRACEBACK_KEY", "check_values", "tell"]
+__all__ = ["FAIL_REASON_KEY", "TRACEBACK_KEY", "check_values", "resolve_values", "tell"]
 
 FAIL_REASON_KEY = "fail_reason"
 TRACEBACK_KEY = "traceback"
@@ -52,6 +53,53 @@ def check_values(values: Any, n_objectives: int) -> tuple[list[float] | None, st
             return None, "The objective returned NaN."
         out.append(f)
     return out, None
+
+
+def resolve_values(study: Study, values: Any) -> tuple[list[float] | None, str | None]:
+    """:func:`check_values`, also for a dict of named values ``{metric name: value}``.
+
+    A dict is put in the order of the study's metric names. A study without names adopts
+    the dict's keys, in order, as its names when there is one key per objective (so the
+    first trial to return a dict names the objectives).
+    """
+    if isinstance(values, Mapping):
+        ordered, reason = _values_by_name(study, values)
+        if ordered is None:
+            return None, reason
+        values = ordered
+    return check_values(values, len(study.directions))
+
+
+def _values_by_name(study: Study, values: Mapping[Any, Any]) -> tuple[list[Any] | None, str]:
+    keys = list(values)
+    n_objectives = len(study.directions)
+    names = study.metric_names
+    if names is None:
+        if len(keys) != n_objectives or not all(isinstance(k, str) and k for k in keys):
+            return None, (
+                f"The objective returned a dict with {len(keys)} key(s) {keys!r}, but the "
+                f"study has {n_objectives} objective(s) and no metric names. Return one "
+                "value per objective, or name them first with study.set_metric_names([...]) "
+                "or create_study(directions={name: direction, ...})."
+            )
+        try:
+            study.set_metric_names(keys)
+        except ValueError as e:
+            return None, f"The objective returned a dict whose keys cannot name the objectives: {e}"
+        names = keys
+    unknown = [k for k in keys if k not in names]
+    missing = [k for k in names if k not in values]
+    if unknown or missing:
+        parts = []
+        if unknown:
+            parts.append(f"unknown name(s) {unknown!r}")
+        if missing:
+            parts.append(f"no value for {missing!r}")
+        return None, (
+            f"The objective returned a dict with {' and '.join(parts)}; the study's metric "
+            f"names are {names!r}. Return exactly those keys."
+        )
+    return [values[k] for k in names], ""
 
 
 def _as_items(values: Any) -> list[Any]:
@@ -120,7 +168,7 @@ def tell(
     final_values: list[float] | None = None
     if state == TrialState.PRUNED:
         if values is not None:
-            final_values, reason = check_values(values, n_objectives)
+            final_values, reason = resolve_values(study, values)
         if final_values is None and record._intermediate_values:
             last = record._intermediate_values[max(record._intermediate_values)]
             if math.isfinite(last) and n_objectives == 1:
@@ -136,7 +184,7 @@ def tell(
                 "Study.tell needs `values` to complete a trial; got None. Pass the objective "
                 "value(s), or state=TrialState.FAIL / TrialState.PRUNED."
             )
-        final_values, reason = check_values(values, n_objectives)
+        final_values, reason = resolve_values(study, values)
         if final_values is None:
             if state == TrialState.COMPLETE:
                 raise TellError(f"`values` of Study.tell are not valid: {reason}")
@@ -147,21 +195,36 @@ def tell(
 
     try:
         if state == TrialState.FAIL and fail_reason is not None:
-            storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, fail_reason)
-            if traceback_text is not None:
-                storage.set_trial_system_attr(trial_id, TRACEBACK_KEY, traceback_text)
-            if USER_ERROR_KEY not in record._user_attrs:
-                storage.set_trial_user_attr(trial_id, USER_ERROR_KEY, fail_reason)
+            _record_failure(study, trial_id, record, fail_reason, traceback_text)
         snapshot = trial._frozen() if isinstance(trial, Trial) else record
         try:
             study.sampler.after_trial(study, snapshot, state, final_values)
-        finally:
+        except ConstraintsValueError as e:
+            # The user's constraints_func failed or returned unusable values: the trial's
+            # outcome is unknown, so it is recorded as FAIL with the reason, then raised.
+            _record_failure(study, trial_id, record, f"{type(e).__name__}: {e}", None)
+            storage.set_trial_state_values(trial_id, TrialState.FAIL, None)
+            raise
+        except BaseException:
             storage.set_trial_state_values(trial_id, state, final_values)
+            raise
+        storage.set_trial_state_values(trial_id, state, final_values)
     except UpdateFinishedTrialError:
         # Another worker (heartbeat monitor, Ctrl-C handler) finished it meanwhile.
         if not skip_if_finished:
             raise
     return storage.get_trial(trial_id)
+
+
+def _record_failure(
+    study: Study, trial_id: int, record: FrozenTrial, reason: str, traceback_text: str | None
+) -> None:
+    storage = study._storage
+    storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, reason)
+    if traceback_text is not None:
+        storage.set_trial_system_attr(trial_id, TRACEBACK_KEY, traceback_text)
+    if USER_ERROR_KEY not in record._user_attrs:
+        storage.set_trial_user_attr(trial_id, USER_ERROR_KEY, reason)
 
 
 class _FinishedError(TellError, UpdateFinishedTrialError):

@@ -632,7 +632,7 @@ def test_constraints_of_pruned_trials_are_stored_failed_ones_not_asked() -> None
         (lambda t: ["a"], TypeError, r"`constraints_func` .* sequence of floats"),
     ],
 )
-def test_bad_constraint_values_raise_and_keep_the_study(
+def test_bad_constraint_values_raise_fail_the_trial_and_keep_the_study(
     func: Callable[[FrozenTrial], Any], error: type[Exception], match: str
 ) -> None:
     study = ridgeline.create_study(sampler=TPESampler(seed=0))
@@ -643,9 +643,11 @@ def test_bad_constraint_values_raise_and_keep_the_study(
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
     assert isinstance(info.value, error)
     assert _snapshot(study)[:2] == before
-    # The objective's value is kept: the trial finishes; only its constraints are missing.
+    # Without usable constraint values the trial's feasibility is unknown, so it is not
+    # COMPLETE (best_trial would take it as feasible): it fails, with the reason.
     last = study.trials[2]
-    assert last.state == TrialState.COMPLETE and "constraints" not in last.system_attrs
+    assert last.state == TrialState.FAIL and "constraints" not in last.system_attrs
+    assert "constraints_func" in last.system_attrs["fail_reason"]
 
 
 # ---------------------------------------------------------------------- categorical distances
