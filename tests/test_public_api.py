@@ -37,8 +37,13 @@ EXPECTED = {
         "ThresholdPruner",
     ],
     "ridgeline.samplers": [
-        "AutoSampler", "BaseSampler", "CmaEsSampler", "GPSampler", "GridSampler",
-        "PartialFixedSampler", "QMCSampler", "RandomSampler", "TPESampler",
+        "AutoSampler", "BaseSampler", "CmaEsSampler", "EvolutionarySampler", "GPSampler",
+        "GridSampler", "NSGAIIISampler", "NSGAIISampler", "PartialFixedSampler", "QMCSampler",
+        "RandomSampler", "TPESampler", "nsgaii",
+    ],
+    "ridgeline.samplers.nsgaii": [
+        "BLXAlphaCrossover", "BaseCrossover", "BaseMutation", "PolynomialMutation",
+        "SBXCrossover", "SPXCrossover", "UNDXCrossover", "UniformCrossover", "VSBXCrossover",
     ],
     "ridgeline.search_space": [
         "GroupDecomposedSearchSpace", "IntersectionSearchSpace", "SearchSpaceGroup",
