@@ -15,7 +15,6 @@ from ridgeline.multi_objective._checks import (
     direction_signs,
 )
 from ridgeline.multi_objective._pareto import nondominated_mask
-from ridgeline.multi_objective._study_points import study_points
 from ridgeline.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -256,20 +255,19 @@ def knee_point(points: Any) -> int:
 
 
 def knee_trial(study: Study) -> FrozenTrial:
-    """The knee of a study's Pareto front of feasible COMPLETE trials (see :func:`knee_point`).
+    """The knee (see :func:`knee_point`) among ``study.best_trials``, the Pareto front of the
+    study's feasible COMPLETE trials.
 
-    Directions are respected (maximised objectives are negated). Trials made infeasible by a
-    sampler's ``constraints_func`` are left out; without constraints the front is
-    ``study.best_trials``.
+    Directions are respected: maximised objectives are negated before the knee is sought.
 
     Args:
         study: A study with several objectives.
 
     Returns:
-        The knee trial (the lowest number among identical points).
+        The knee trial (the lowest number among trials with identical values).
 
     Raises:
-        ValueError: If the study has no feasible COMPLETE trial.
+        ValueError: If the study has no feasible COMPLETE trial with finite values.
 
     Example:
         >>> import ridgeline
@@ -281,11 +279,15 @@ def knee_trial(study: Study) -> FrozenTrial:
         1
     """
     owner = "knee_trial"
-    data = study_points(study, owner)
-    trials = [t for t, ok in zip(data.trials, data.feasible.tolist(), strict=True) if ok]
-    points = data.points[data.feasible]
-    finite = np.all(np.isfinite(points), axis=1)
-    if not finite.any():
+    directions = getattr(study, "directions", None)
+    if directions is None or not hasattr(study, "best_trials"):
+        raise MultiObjectiveTypeError(
+            f"`study` of {owner} must be a ridgeline Study; got {type(study).__name__}."
+        )
+    signs = direction_signs(list(directions), len(directions), owner)
+    trials = [t for t in study.best_trials if t.values is not None]
+    points = np.array([t.values for t in trials], dtype=float).reshape(-1, len(signs)) * signs
+    if not np.all(np.isfinite(points), axis=1).any():
         raise MultiObjectiveArgumentError(
             f"`study` of {owner} must have a feasible COMPLETE trial with finite values; "
             f"study {getattr(study, 'study_name', '?')!r} has none. Run some trials first."

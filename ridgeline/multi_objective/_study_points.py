@@ -28,12 +28,12 @@ class StudyPoints:
 def study_points(study: Any, owner: str) -> StudyPoints:
     """The COMPLETE trials of ``study`` with one value per objective, as points to minimise.
 
-    A trial is infeasible when the constraint values a sampler stored for it (under
-    ``CONSTRAINTS_KEY``, from a ``constraints_func``) include one above 0; a trial without
-    stored constraints is feasible.
+    A trial is infeasible when the constraint values a sampler stored for it (from a
+    ``constraints_func``) include one above 0, as ``ridgeline.constraints.is_feasible`` says;
+    a trial without stored constraints is feasible.
     """
     # Imported here: the samplers package imports the study package, which imports this one.
-    from ridgeline.samplers._constraints import CONSTRAINTS_KEY
+    from ridgeline.samplers._constraints import is_feasible
 
     directions = getattr(study, "directions", None)
     if directions is None or not hasattr(study, "get_trials"):
@@ -48,11 +48,5 @@ def study_points(study: Any, owner: str) -> StudyPoints:
         if t._values is not None and len(t._values) == m
     ]
     points = np.array([t._values for t in trials], dtype=float).reshape(-1, m) * signs
-    feasible = np.array(
-        [_is_feasible(t._system_attrs.get(CONSTRAINTS_KEY)) for t in trials], dtype=bool
-    )
+    feasible = np.array([is_feasible(t) for t in trials], dtype=bool)
     return StudyPoints(trials=trials, points=points, signs=signs, feasible=feasible)
-
-
-def _is_feasible(constraints: Any) -> bool:
-    return constraints is None or not any(c > 0 for c in constraints)
