@@ -200,17 +200,25 @@ def _sqrt_gamma(n: int) -> int:
     return min(math.ceil(0.25 * math.sqrt(n)), 25)
 
 
-def parse_optimizer(name: str) -> tuple[Optimizer, dict[str, Any]]:
+def parse_optimizer(
+    name: str, registry: dict[str, Optimizer] | None = None
+) -> tuple[Optimizer, dict[str, Any]]:
     """The registry entry and keyword arguments of ``base[:key=value,...]``.
 
+    Args:
+        name: ``base[:key=value,...]``.
+        registry: Where ``base`` is looked up (default :data:`OPTIMIZERS`;
+            ``mo_efficiency.py`` passes its own).
+
     Raises:
-        KeyError: ``base`` is not in :data:`OPTIMIZERS`.
+        KeyError: ``base`` is not in the registry.
         ValueError: An argument is not ``key=value`` with a Python literal value.
     """
+    registry = OPTIMIZERS if registry is None else registry
     base, _, spec = name.partition(":")
-    if base not in OPTIMIZERS:
-        raise KeyError(f"unknown optimizer {base!r}; choose from {', '.join(OPTIMIZERS)}")
-    entry = OPTIMIZERS[base]
+    if base not in registry:
+        raise KeyError(f"unknown optimizer {base!r}; choose from {', '.join(registry)}")
+    entry = registry[base]
     kwargs: dict[str, Any] = {}
     for item in filter(None, (s.strip() for s in spec.split(","))):
         key, sep, value = (s.strip() for s in item.partition("="))
@@ -232,15 +240,15 @@ def parse_optimizer(name: str) -> tuple[Optimizer, dict[str, Any]]:
     return entry, kwargs
 
 
-def unavailable(name: str) -> str | None:
+def unavailable(name: str, registry: dict[str, Optimizer] | None = None) -> str | None:
     """Why optimizer ``name`` cannot run here (its library or class is missing), or None.
 
     Raises:
-        KeyError, ValueError: From :func:`parse_optimizer`.
+        KeyError, ValueError: From :func:`parse_optimizer` (``registry`` goes to it).
         TypeError: The keyword arguments do not fit the sampler (a typo is an error, not
             "unavailable").
     """
-    entry, kwargs = parse_optimizer(name)
+    entry, kwargs = parse_optimizer(name, registry)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. Optuna's deprecation of `gamma`
@@ -351,10 +359,18 @@ def run_all(
     the slow runs do not end up last in a pool."""
     ordered = sorted(problems, key=lambda p: p.group != "sklearn")
     tasks = [(o, p.name, s, budget) for p in ordered for s in seeds for o in optimizers]
+    return run_tasks(_task, tasks, jobs)
+
+
+def run_tasks(
+    function: Callable[[Any], dict[str, Any]], tasks: Sequence[Any], jobs: int
+) -> list[dict[str, Any]]:
+    """``function(task)`` for every task, in ``jobs`` processes, in the order of ``tasks``,
+    with progress on stderr (every tenth of the runs, or a live line on a terminal)."""
     runs: list[dict[str, Any]] = [{}] * len(tasks)
     start = time.perf_counter()
     tty = sys.stderr.isatty()
-    for done, (i, run) in enumerate(_pool_map(_task, tasks, jobs), 1):
+    for done, (i, run) in enumerate(_pool_map(function, tasks, jobs), 1):
         runs[i] = run
         if tty or done * 10 // len(tasks) > (done - 1) * 10 // len(tasks):
             elapsed = time.perf_counter() - start

@@ -1,5 +1,6 @@
 """Benchmark problems for sample efficiency: synthetic functions with known optima and
-scikit-learn tuning tasks, each usable by ridgeline, Optuna and Hyperopt.
+scikit-learn tuning tasks, each usable by ridgeline, Optuna and Hyperopt; and multi-objective
+problems (``MO_PROBLEMS``, see ``multi_objective.py``).
 
     >>> from benchmarks.problems import PROBLEMS
     >>> problem = PROBLEMS["branin"]
@@ -9,7 +10,13 @@ scikit-learn tuning tasks, each usable by ridgeline, Optuna and Hyperopt.
 
 from benchmarks.problems._check import check_problem, recompute_reference
 from benchmarks.problems._problem import N_REFERENCE, REFERENCE_SEED, Problem, reference_values
-from benchmarks.problems._registry import GROUPS, PROBLEMS, problems_named
+from benchmarks.problems._registry import (
+    GROUPS,
+    MO_PROBLEMS,
+    PROBLEMS,
+    mo_problems_named,
+    problems_named,
+)
 from benchmarks.problems._space import (
     Param,
     configspace,
@@ -20,9 +27,12 @@ from benchmarks.problems._space import (
     random_params,
     suggest,
 )
+from benchmarks.problems.multi_objective import MultiObjectiveProblem
 
 __all__ = [
     "GROUPS",
+    "MO_PROBLEMS",
+    "MultiObjectiveProblem",
     "N_REFERENCE",
     "PROBLEMS",
     "Param",
@@ -34,6 +44,7 @@ __all__ = [
     "from_configspace",
     "from_hyperopt",
     "hyperopt_space",
+    "mo_problems_named",
     "problems_named",
     "random_params",
     "recompute_reference",
