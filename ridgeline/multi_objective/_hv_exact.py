@@ -164,6 +164,8 @@ def _drop_easily_dominated(points: np.ndarray, r: np.ndarray) -> np.ndarray:
             dominated |= hit
         dominated[best] = False  # each probe dominates itself; it stays and covers its copies
         points = points[~dominated]
+        if 2 * len(points) > n:
+            break  # near a front few points are dominated: more probes would not pay
     return points
 
 
