@@ -52,7 +52,8 @@ class EvolutionarySampler(GenerationalSampler):
         tournament_size: Pool members per tournament, ``>= 1`` (1 is random selection; larger
             is greedier).
         elite_size: Best trials carried into every pool, ``0 <= elite_size < population_size``.
-            Default: a tenth of the population, at least 1.
+            Default: a fifth of the population, at least 1 (on 10-d sphere and Rosenbrock
+            problems with 300 trials, a fifth did better than a tenth).
         crossover: A :class:`~ridgeline.samplers.nsgaii.BaseCrossover` for numeric
             parameters. Default: ``BLXAlphaCrossover(alpha=0.5)``.
         crossover_prob: Probability that a child is a crossover of its parents.
@@ -86,7 +87,7 @@ class EvolutionarySampler(GenerationalSampler):
     def __init__(
         self,
         *,
-        population_size: int = 30,
+        population_size: int = 20,
         tournament_size: int = 3,
         elite_size: int | None = None,
         crossover: BaseCrossover | None = None,
@@ -118,14 +119,14 @@ class EvolutionarySampler(GenerationalSampler):
         check_strategies(_OWNER, None, None, None, constraints_func)
         self._tournament_size = check_int("tournament_size", tournament_size, _OWNER, 1)
         if elite_size is None:
-            self._elite_size = max(1, size // 10)
+            self._elite_size = max(1, size // 5)
         else:
             self._elite_size = check_int("elite_size", elite_size, _OWNER, 0)
             if self._elite_size >= size:
                 raise EvolutionaryUsageError(
                     f"`elite_size` of {_OWNER} must be smaller than `population_size` "
                     f"({size}); got {elite_size!r}. Keep room for children, e.g. "
-                    f"elite_size={max(1, size // 10)}."
+                    f"elite_size={max(1, size // 5)}."
                 )
         self._mutation_scale = scale
         super().__init__(

@@ -70,8 +70,9 @@ def associate(
     the perpendicular distance to that line (Sec. IV-D)."""
     w = reference_points / np.linalg.norm(reference_points, axis=1, keepdims=True)
     along = normalized @ w.T  # (n, r) projection lengths
-    sq = np.sum(normalized**2, axis=1, keepdims=True) - along**2
-    dist = np.sqrt(np.maximum(sq, 0.0))
+    # The residual vectors themselves, not |f|^2 - along^2, which cancels badly near a line.
+    residual = normalized[:, None, :] - along[:, :, None] * w[None, :, :]
+    dist = np.linalg.norm(residual, axis=2)
     nearest = np.argmin(dist, axis=1)
     return nearest, dist[np.arange(len(normalized)), nearest]
 
