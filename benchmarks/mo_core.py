@@ -130,7 +130,7 @@ def measure(
                     if task == "rank":
                         same = bool(np.array_equal(np.asarray(mine), np.asarray(answer)))
                     else:
-                        same = abs(mine - answer) <= HV_RTOL * abs(answer)
+                        same = bool(abs(mine - answer) <= HV_RTOL * abs(answer))
                     rows.append(
                         {
                             "n": n,

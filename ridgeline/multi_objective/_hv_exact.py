@@ -156,12 +156,11 @@ def _drop_easily_dominated(points: np.ndarray, r: np.ndarray) -> np.ndarray:
             lo = c.min()
             score += (c - lo) / (rj - lo)
         best = np.argpartition(score, probes - 1)[:probes]
-        dominated = np.zeros(n, dtype=bool)
-        for b in best.tolist():
-            hit = cols[0] >= cols[0][b]
-            for c in cols[1:]:
-                hit &= c >= c[b]
-            dominated |= hit
+        # (probe, point): the probe is no worse than the point in every objective.
+        hit = cols[0][None, :] >= cols[0][best][:, None]
+        for c in cols[1:]:
+            hit &= c[None, :] >= c[best][:, None]
+        dominated = hit.any(axis=0)
         dominated[best] = False  # each probe dominates itself; it stays and covers its copies
         points = points[~dominated]
         if 2 * len(points) > n:
