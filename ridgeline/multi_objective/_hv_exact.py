@@ -160,7 +160,7 @@ def _drop_easily_dominated(points: np.ndarray, r: np.ndarray) -> np.ndarray:
         hit = cols[0][None, :] >= cols[0][best][:, None]
         for c in cols[1:]:
             hit &= c[None, :] >= c[best][:, None]
-        dominated: np.ndarray = hit.any(axis=0)
+        dominated = np.any(hit, axis=0)
         dominated[best] = False  # each probe dominates itself; it stays and covers its copies
         points = points[~dominated]
         if 2 * len(points) > n:
