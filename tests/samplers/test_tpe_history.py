@@ -3,6 +3,7 @@ bad groups, and that each trial is folded in once."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -362,3 +363,53 @@ def test_pruned_trial_with_infinite_best_intermediate_value_ranks_first(directio
         )  # fmt: skip
     assert _selected_rows(study, 1) == {1}
     assert _selected_rows(study, 2) == {0, 1}  # NaN (no value) ranks worst
+
+
+# ---------------------------------------------------------------------- MOTPE split and weights
+def test_the_last_front_is_cut_by_hypervolume_subset_selection() -> None:
+    from ridgeline.multi_objective import hypervolume
+    from ridgeline.samplers._tpe._history import _front_keys, reference_point_of
+
+    # One front of five points on a line; the good group needs three of them: the three with
+    # the largest hypervolume (checked by brute force); a dominated point ranks after them.
+    front = np.array([[0.0, 4.0], [1.0, 3.0], [2.0, 2.0], [3.0, 1.0], [4.0, 0.0]])
+    points = np.vstack([front, [[5.0, 5.0]]])
+    keys = _front_keys(points, 3)
+    chosen = tuple(sorted(np.argsort(keys, kind="stable")[:3].tolist()))
+    ref = reference_point_of(front)
+    best = max(itertools.combinations(range(5), 3), key=lambda c: hypervolume(front[list(c)], ref))
+    assert chosen == best
+    assert keys[list(chosen)].max() < keys[[i for i in range(5) if i not in chosen]].min()
+    assert keys[5] == 1.0  # the next front, untouched
+    # Whole fronts that fill the group exactly are not cut.
+    assert _front_keys(points, 5).tolist() == [0, 0, 0, 0, 0, 1]
+
+
+def test_good_group_weights_follow_hypervolume_contributions() -> None:
+    from ridgeline.multi_objective import hypervolume_contributions
+    from ridgeline.samplers._tpe._history import hypervolume_weights, reference_point_of
+
+    points = np.array([[0.0, 3.0], [1.0, 1.0], [3.0, 0.0], [2.0, 2.0], [np.inf, np.inf]])
+    weights = hypervolume_weights(points)
+    assert weights.mean() == pytest.approx(1.0)
+    contrib = hypervolume_contributions(points[:4], reference_point_of(points[:4]))
+    assert contrib[3] == 0.0  # (2, 2) is dominated by (1, 1)
+    assert np.argmax(weights) == np.argmax(contrib)
+    ratio = weights[:3] / weights[np.argmax(contrib)]
+    assert ratio == pytest.approx(contrib[:3] / contrib.max())
+    # Dominated and non-finite (pruned, infeasible) rows keep a small positive weight.
+    assert 0 < weights[3] == weights[4] < 0.01 * weights.max()
+
+
+def test_multi_objective_tpe_samples_near_the_front_with_the_new_split() -> None:
+    def objective(trial: ridgeline.Trial) -> tuple[float, float]:
+        x = [trial.suggest_float(f"x{i}", 0, 1) for i in range(3)]
+        g = 1 + 9 * sum(x[1:]) / 2
+        return x[0], g * (1 - math.sqrt(x[0] / g))  # ZDT1 in three variables
+
+    study = ridgeline.create_study(directions=["minimize", "minimize"], sampler=TPESampler(seed=0))
+    study.optimize(objective, n_trials=80)
+    late = [sum(t.params[f"x{i}"] for i in (1, 2)) for t in study.trials[60:]]
+    early = [sum(t.params[f"x{i}"] for i in (1, 2)) for t in study.trials[:10]]
+    # On the front x1 = x2 = 0: the model-based trials concentrate there.
+    assert np.median(late) < 0.5 * np.median(early)

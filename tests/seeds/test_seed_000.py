@@ -14,11 +14,7 @@ Covered: key hyperparameters, ``HyperparameterOptimizer`` ("Continuous Parameter
 analysis, and the four troubleshooting snippets.
 
 ``BayesianOptimizer`` and ``TransferLearningOptimizer`` run verbatim with their
-``TPESampler`` constructors.
-
-Partly covered (a test subclass replaces only the constructor's missing sampler by
-``RandomSampler(seed=42)``; every other method runs verbatim): ``MultiObjectiveOptimizer``
-(NSGAIISampler).
+``TPESampler`` constructors, ``MultiObjectiveOptimizer`` with its ``NSGAIISampler(seed=42)``.
 
 Skipped, with the missing feature: ``HyperparameterAnalyzer`` (``optuna.importance``,
 ``optuna.visualization``), ``AutomatedOptimizer`` (its report needs
@@ -537,13 +533,7 @@ class _BayesianOptimizer(BayesianOptimizer):
 
 
 class _MultiObjectiveOptimizer(MultiObjectiveOptimizer):
-    """The seed's class; only ``NSGAIISampler(seed=42)`` (not implemented yet) is replaced."""
-
-    def __init__(self):
-        self.study = optuna.create_study(
-            directions=["minimize", "minimize", "maximize"],
-            sampler=optuna.samplers.RandomSampler(seed=42),
-        )
+    """The seed's class (its constructor, with ``NSGAIISampler(seed=42)``, runs verbatim)."""
 
     define_hyperparameters = staticmethod(define_hyperparameters)
     train_model = staticmethod(train_model)
@@ -762,6 +752,10 @@ def test_multi_objective_optimizer_returns_the_pareto_front(capsys):
     out = capsys.readouterr().out
     assert f"Pareto front size: {len(pareto_front)}" in out
     assert out.count("Trial ") == len(pareto_front)
+    # NSGA-II ran: after the first generation (50), children were bred from parents.
+    assert isinstance(optimizer.study.sampler, optuna.samplers.NSGAIISampler)
+    generations = [t.system_attrs["nsga2:trial"]["generation"] for t in trials]
+    assert generations[0] == 0 and max(generations) >= 1
 
 
 def test_population_based_trainer_evolves():

@@ -63,16 +63,23 @@ def default_weights(n: int) -> np.ndarray:
 
 
 class _TrialContext:
-    """What one trial's suggestions share: the split, and the running trials (constant liar)."""
+    """What one trial's suggestions share: the split, the good group's weights with several
+    objectives, and the running trials (constant liar)."""
 
-    __slots__ = ("below", "history", "n", "pending")
+    __slots__ = ("below", "below_weights", "history", "n", "pending")
 
     def __init__(
-        self, history: History, n: int, below: np.ndarray, pending: list[FrozenTrial]
+        self,
+        history: History,
+        n: int,
+        below: np.ndarray,
+        below_weights: np.ndarray | None,
+        pending: list[FrozenTrial],
     ) -> None:
         self.history = history
         self.n = n
         self.below = below
+        self.below_weights = below_weights
         self.pending = pending
 
 
@@ -96,7 +103,10 @@ class TPESampler(BaseSampler):
         n_ei_candidates: Candidates drawn from the good estimator per suggestion.
         gamma: ``gamma(n)`` is the size of the good group among ``n`` finished trials.
         weights: ``weights(n)`` gives ``n`` non-negative weights for a group's observations,
-            oldest first.
+            oldest first. With several objectives it weights the bad group only: the good
+            group's observations are weighted by their hypervolume contribution (MOTPE,
+            Ozaki et al. 2022), and the last non-dominated front that does not fit whole into
+            the good group is cut by greedy hypervolume subset selection.
         seed: Seed for reproducible runs (with ``n_jobs=1``).
         multivariate: Model the parameters jointly with product kernels (Falkner et al. 2018),
             capturing interactions, instead of each on its own.
@@ -267,8 +277,16 @@ class TPESampler(BaseSampler):
         else:
             pending = []
         n = history.n
-        below = history.below_mask(self._n_below(n)) if n >= self._n_startup_trials else None
-        ctx = _TrialContext(history, n, below if below is not None else np.zeros(0, bool), pending)
+        below: np.ndarray | None = None
+        weights: np.ndarray | None = None
+        if n >= self._n_startup_trials:
+            n_below = self._n_below(n)
+            below = history.below_mask(n_below)
+            if len(history.signs) > 1:
+                weights = history.below_weights(n_below)
+        ctx = _TrialContext(
+            history, n, below if below is not None else np.zeros(0, bool), weights, pending
+        )
         self._contexts[key] = ctx
         while len(self._contexts) > 256:  # trials asked but never told
             self._contexts.popitem(last=False)
@@ -379,7 +397,10 @@ class TPESampler(BaseSampler):
             return out
 
         x_below, x_above = stacked(below_rows), stacked(above_rows)
-        w_below = self._observation_weights(history.numbers.view[below_rows])
+        if ctx.below_weights is not None:  # several objectives: by hypervolume contribution
+            w_below = ctx.below_weights[below_rows]
+        else:
+            w_below = self._observation_weights(history.numbers.view[below_rows])
         w_above = self._observation_weights(history.numbers.view[above_rows])
         lies = self._pending_points(ctx, names, columns) if ctx.pending else None
         if lies is not None and len(lies):
