@@ -62,7 +62,7 @@ def _integer_case(
     return points, ref
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_integer_case())
 def test_hypervolume_counts_grid_cells(case: tuple[np.ndarray, np.ndarray]) -> None:
     points, ref = case
@@ -84,7 +84,7 @@ def test_hypervolume_matches_inclusion_exclusion(case: tuple[np.ndarray, int]) -
     assert hypervolume(points, ref) == pytest.approx(_inclusion_exclusion(points, ref), abs=1e-12)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_integer_case())
 def test_contributions_are_leave_one_out_differences(case: tuple[np.ndarray, np.ndarray]) -> None:
     points, ref = case
