@@ -350,16 +350,55 @@ def test_conditional_parameters_warn_and_can_be_silenced(caplog: pytest.LogCaptu
         assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
 
-def test_several_objectives_fall_back_to_the_independent_sampler(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    study = ridgeline.create_study(
-        directions=["minimize", "maximize"], sampler=GPSampler(seed=0, n_startup_trials=2)
+def _zdt1(trial: ridgeline.Trial) -> tuple[float, float]:
+    x = [trial.suggest_float(f"x{i}", 0, 1) for i in range(4)]
+    g = 1 + 9 * sum(x[1:]) / 3
+    return x[0], g * (1 - math.sqrt(x[0] / g))
+
+
+def _dominated_area(values: list[list[float]], ref: tuple[float, float]) -> float:
+    """The hypervolume of 2-D points to minimise (a staircase sum; the test's own check)."""
+    front = sorted(v for v in values if v[0] < ref[0] and v[1] < ref[1])
+    area, best_y = 0.0, ref[1]
+    for x, y in front:
+        if y < best_y:
+            area += (ref[0] - x) * (best_y - y)
+            best_y = y
+    return area
+
+
+def test_several_objectives_use_parego_and_beat_random_search() -> None:
+    def area(sampler: ridgeline.samplers.BaseSampler) -> float:
+        study = ridgeline.create_study(directions=["minimize", "minimize"], sampler=sampler)
+        study.optimize(_zdt1, n_trials=40)
+        return _dominated_area([t.values for t in study.trials], (1.1, 11.0))
+
+    gp = [area(GPSampler(seed=s, n_startup_trials=10)) for s in range(2)]
+    rnd = [area(RandomSampler(seed=s)) for s in range(2)]
+    assert min(gp) > max(rnd)
+
+
+def test_parego_directions_constraints_and_running_trials() -> None:
+    # Maximised objectives are negated; with constraints the proposals become feasible.
+    sampler = GPSampler(
+        seed=0, n_startup_trials=6, constraints_func=lambda t: [t.params["x0"] - 0.5]
     )
-    with caplog.at_level(logging.WARNING, logger="ridgeline"):
-        study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), 6)
-    assert sum("models one objective" in r.getMessage() for r in caplog.records) == 1
-    assert len(study.trials) == 6
+    study = ridgeline.create_study(directions=["maximize", "minimize"], sampler=sampler)
+
+    def objective(trial: ridgeline.Trial) -> tuple[float, float]:
+        f1, f2 = _zdt1(trial)
+        return -f1, f2
+
+    study.optimize(objective, n_trials=20)
+    late = study.trials[6:]
+    assert sum(t.params["x0"] <= 0.5 for t in late) >= 0.7 * len(late)
+    assert all(t.params["x0"] <= 0.5 for t in study.best_trials)
+    # A running trial's point is not proposed again (kriging believer).
+    first, second = study.ask(), study.ask()
+    for trial in (first, second):
+        for i in range(4):
+            trial.suggest_float(f"x{i}", 0, 1)
+    assert first.params != second.params
 
 
 @pytest.mark.parametrize("clone", ["pickle", "deepcopy"])

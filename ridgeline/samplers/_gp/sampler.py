@@ -39,6 +39,8 @@ __all__ = ["GPSampler"]
 _logger = logging.getLogger(__name__)
 _OWNER = "GPSampler"
 _ACQUISITIONS = ("logei", "ei", "pi", "ucb")
+# The augmentation of ParEGO's Chebyshev scalarisation (Knowles 2006 uses 0.05).
+_PAREGO_RHO = 0.05
 
 
 class _StudyData:
@@ -77,8 +79,13 @@ class GPSampler(BaseSampler):
     factor is extended. A proposal costs about 0.05 s at 100 trials and 0.4 s at 1,000 on 5
     continuous parameters (``benchmarks/gp_overhead.py``).
 
-    The sampler models one objective: in a study with several, every parameter comes from
-    ``independent_sampler`` (with one logged warning); use TPESampler there.
+    Several objectives: ParEGO (Knowles 2006, "ParEGO: a hybrid algorithm with on-line
+    landscape approximation for expensive multiobjective optimization problems"). Before
+    each proposal the objectives are normalised to [0, 1] over the finished trials and
+    scalarised by the augmented Chebyshev function ``max_j w_j f_j + 0.05 sum_j w_j f_j``
+    with a weight vector ``w`` drawn uniformly from the simplex; one GP of that scalar
+    (hyperparameters refitted from the previous proposal's) is maximised as above, so
+    successive proposals aim at different parts of the Pareto front.
 
     Args:
         seed: Seed for reproducible runs (with ``n_jobs=1``).
@@ -183,7 +190,6 @@ class GPSampler(BaseSampler):
         self._n_candidates = int(n_candidates)
         self._lock = threading.RLock()
         self._studies: dict[tuple[int, int], _StudyData] = {}
-        self._warned_multi_objective = False
 
     def reseed_rng(self) -> None:
         with self._lock:
@@ -242,6 +248,44 @@ class GPSampler(BaseSampler):
         surrogate.update(self._rng)
         return model_space, surrogate
 
+    def _parego_surrogate(
+        self, study: Study, data: _StudyData, space: Mapping[str, BaseDistribution]
+    ) -> tuple[ModelSpace, Surrogate]:
+        """ParEGO's model for this proposal: a GP of a freshly drawn scalarisation of the
+        objectives (see the class docstring), warm-started from the previous fit."""
+        key = ("parego", *space.items())
+        entry = data.models.get(key)
+        model_space = entry[0] if entry is not None else ModelSpace(space)
+        previous = entry[1].objective.params if entry is not None else None
+        trials = data.complete
+        signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in study.directions])
+        y = np.array([t._values for t in trials], dtype=float) * signs
+        finite = np.isfinite(y).all(axis=1)
+        low = np.min(y[finite], axis=0) if finite.any() else np.zeros(len(signs))
+        high = np.max(y[finite], axis=0) if finite.any() else np.ones(len(signs))
+        span = np.where(high > low, high - low, 1.0)
+        z = (y - low) / span
+        weights = self._rng.dirichlet(np.ones(len(signs)))
+        with np.errstate(invalid="ignore"):  # inf - inf in rows that are infinite
+            scalar = np.max(weights * z, axis=1) + _PAREGO_RHO * np.sum(weights * z, axis=1)
+        scalar = np.where(np.isnan(scalar), np.inf, scalar)
+        n_constraints = _n_constraints(trials) if self._constraints_func else 0
+        surrogate = Surrogate(
+            model_space.is_cat, deterministic=self._deterministic, n_constraints=n_constraints
+        )
+        surrogate.objective.params = previous
+        constraints = np.array([_constraint_row(t, n_constraints) for t in trials])
+        surrogate.add(
+            model_space.encode([t._params for t in trials]),
+            scalar,
+            constraints.reshape(len(trials), n_constraints),
+        )
+        surrogate.update(self._rng)
+        data.models[key] = (model_space, surrogate)
+        while len(data.models) > 4:
+            data.models.pop(next(iter(data.models)))
+        return model_space, surrogate
+
     # ------------------------------------------------------------------ protocol
     def infer_relative_search_space(
         self, study: Study, trial: FrozenTrial
@@ -256,17 +300,6 @@ class GPSampler(BaseSampler):
     ) -> dict[str, Any]:
         if not search_space:
             return {}
-        if len(study.directions) > 1:
-            if not self._warned_multi_objective:
-                self._warned_multi_objective = True
-                _logger.warning(
-                    "GPSampler models one objective; this study has %d, so its trials are "
-                    "drawn by the independent sampler (%r). Use TPESampler or NSGAIISampler "
-                    "for several objectives.",
-                    len(study.directions),
-                    self._independent_sampler,
-                )
-            return {}
         with self._lock:
             data = self._data(study)
             if len(data.complete) < max(self._n_startup_trials, 1):
@@ -275,7 +308,10 @@ class GPSampler(BaseSampler):
             from ridgeline.samplers._gp._threads import single_blas_thread
 
             with single_blas_thread():
-                model_space, surrogate = self._surrogate(study, data, search_space)
+                if len(study.directions) > 1:
+                    model_space, surrogate = self._parego_surrogate(study, data, search_space)
+                else:
+                    model_space, surrogate = self._surrogate(study, data, search_space)
                 pending = self._pending_rows(data, trial, model_space)
                 score = surrogate.score_fn(self._acquisition, pending)
                 best, _ = maximize_acquisition(
@@ -312,7 +348,7 @@ class GPSampler(BaseSampler):
             with self._lock:
                 data = self._data(study)
                 late = len(data.complete) >= max(self._n_startup_trials, 1)
-            if late and len(study.directions) == 1:
+            if late:
                 _logger.warning(
                     "GPSampler samples %r of trial %d with %r: it is not in the joint search "
                     "space (a conditional or new parameter). Pass "
