@@ -30,7 +30,12 @@ from ridgeline.distributions import BaseDistribution
 from ridgeline.samplers._base import BaseSampler
 from ridgeline.samplers._constraints import CONSTRAINTS_KEY, store_constraints
 from ridgeline.samplers._nsga._book import GenerationBook, read_record
-from ridgeline.samplers._nsga._variation import TransformCache, Variation, make_child
+from ridgeline.samplers._nsga._variation import (
+    TransformCache,
+    Variation,
+    make_child,
+    numeric_part,
+)
 from ridgeline.samplers._random import RandomSampler
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
@@ -225,6 +230,8 @@ class GenerationalSampler(BaseSampler):
                 return {}
             generation, parents = found
             pool = self._pool(study, generation) if self._child_strategy is not None else None
+            numeric = numeric_part(search_space)
+            transform = self._transforms.get(numeric) if numeric else None
             draw = int(self._rng.integers(2**32))
         if pool is not None:
             assert self._child_strategy is not None
@@ -234,9 +241,7 @@ class GenerationalSampler(BaseSampler):
         seq = np.random.SeedSequence([draw, trial._number])
         rng = np.random.RandomState(np.random.MT19937(seq))
         generator = np.random.default_rng(seq.spawn(1)[0])
-        return make_child(
-            parents, search_space, self._variation, self._transforms, rng, generator, study
-        )
+        return make_child(parents, search_space, self._variation, transform, rng, generator, study)
 
     def sample_independent(
         self,

@@ -27,7 +27,7 @@ from ridgeline.trial._frozen import FrozenTrial
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
 
-__all__ = ["Variation", "make_child"]
+__all__ = ["TransformCache", "Variation", "make_child", "numeric_part"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,14 @@ class Variation:
     mutation_prob: float | None
 
 
+def numeric_part(space: dict[str, BaseDistribution]) -> dict[str, BaseDistribution]:
+    """The numeric parameters of ``space``, in order."""
+    return {n: d for n, d in space.items() if not isinstance(d, CategoricalDistribution)}
+
+
 class TransformCache:
-    """The transform of the latest few numeric spaces (a space changes rarely)."""
+    """The transform of the latest few numeric spaces (a space changes rarely). Not
+    thread-safe: the sampler holds its lock around :meth:`get`."""
 
     def __init__(self) -> None:
         self._transforms: dict[tuple[tuple[str, BaseDistribution], ...], SearchSpaceTransform] = {}
@@ -66,61 +72,70 @@ def make_child(
     parents: Sequence[FrozenTrial],
     space: dict[str, BaseDistribution],
     variation: Variation,
-    transforms: TransformCache,
+    transform: SearchSpaceTransform | None,
     rng: np.random.RandomState,
     generator: np.random.Generator,
     study: Study,
 ) -> dict[str, Any]:
     """Values for every parameter of ``space`` (which every parent has), made from ``parents``.
 
-    ``rng`` feeds the operators (Optuna's protocol hands them a ``RandomState``); ``generator``
-    redraws mutated parameters.
+    ``transform`` encodes the numeric parameters of ``space`` (:func:`numeric_part`), None when
+    there are none. ``rng`` feeds the operators (Optuna's protocol hands them a
+    ``RandomState``); ``generator`` redraws mutated parameters.
     """
-    numeric = {n: d for n, d in space.items() if not isinstance(d, CategoricalDistribution)}
-    child: dict[str, Any] = {}
+    numeric = numeric_part(space)
     first = parents[0]
-    transform = transforms.get(numeric) if numeric else None
-    if rng.uniform() < variation.crossover_prob:
-        if transform is not None:
-            genes = transform.transform_many([p._params for p in parents])
-            x = variation.crossover.crossover(genes, rng, study, transform.bounds)
+    other = parents[1] if len(parents) > 1 else first
+    crossed = bool(rng.uniform() < variation.crossover_prob)
+    genes = np.zeros((len(parents), 0))
+    x = np.zeros(0)
+    bounds = np.zeros((0, 2))
+    if transform is not None:
+        # Numeric-only space: parameter i is encoded column i.
+        genes = transform.transform_many([p._params for p in parents])
+        bounds = transform.bounds
+        if crossed:
+            x = variation.crossover.crossover(genes, rng, study, bounds)
             x = np.clip(_checked_child(x, genes.shape[1], variation), 0.0, 1.0)
-            child.update(transform.untransform(x))
-            # A gene taken over unchanged keeps the parent's exact value (no round trip).
-            for i, name in enumerate(numeric):
-                column = int(transform.column_to_encoded_columns[i][0])
-                same = np.flatnonzero(genes[:, column] == x[column])
-                if same.size:
-                    child[name] = parents[int(same[0])]._params[name]
-        other = parents[1] if len(parents) > 1 else first
-        for name in space:
-            if name not in numeric:
-                source = other if rng.uniform() < variation.swapping_prob else first
-                child[name] = source._params[name]
-    else:
-        child = {name: first._params[name] for name in space}
+        else:
+            x = genes[0].copy()
+    child: dict[str, Any] = {}
+    for name in space:
+        if name not in numeric:
+            swap = crossed and rng.uniform() < variation.swapping_prob
+            child[name] = (other if swap else first)._params[name]
 
     mutation_prob = variation.mutation_prob
     if mutation_prob is None:
         mutation_prob = 1.0 / max(len(space), 1)
-    for name, dist in space.items():
-        if rng.uniform() >= mutation_prob:
-            continue
-        if variation.mutation is not None and transform is not None and name in numeric:
-            column = int(transform.column_to_encoded_columns[list(numeric).index(name)][0])
-            encoded = transform.transform({n: child[n] for n in numeric})
-            mutated = variation.mutation.mutation(
-                float(encoded[column]), rng, study, transform.bounds[column]
-            )
-            if not math.isfinite(float(mutated)):
+    mutated = np.flatnonzero(rng.uniform(size=len(space)) < mutation_prob)
+    names = list(space)
+    column = {name: i for i, name in enumerate(numeric)}
+    redrawn: set[str] = set()
+    for k in mutated:
+        name = names[int(k)]
+        if variation.mutation is not None and name in column:
+            c = column[name]
+            gene = variation.mutation.mutation(float(x[c]), rng, study, bounds[c])
+            if not math.isfinite(float(gene)):
                 raise EvolutionaryUsageError(
                     f"The mutation {variation.mutation} of {variation.owner} must return a "
-                    f"finite float; got {mutated!r} for {name!r}."
+                    f"finite float; got {gene!r} for {name!r}."
                 )
-            encoded[column] = min(max(float(mutated), 0.0), 1.0)
-            child[name] = transform.untransform(encoded)[name]
+            x[c] = min(max(float(gene), 0.0), 1.0)
         else:
-            child[name] = sample_uniform(generator, dist)
+            child[name] = sample_uniform(generator, space[name])
+            redrawn.add(name)
+
+    if transform is not None:
+        decoded = transform.untransform(x)
+        # A gene taken over unchanged keeps the parent's exact value (no round trip).
+        same = genes == x[None, :]
+        source = np.where(same.any(axis=0), np.argmax(same, axis=0), -1)
+        for name, c in column.items():
+            if name not in redrawn:
+                s_ = int(source[c])
+                child[name] = parents[s_]._params[name] if s_ >= 0 else decoded[name]
     return {name: child[name] for name in space}
 
 
