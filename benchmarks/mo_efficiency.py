@@ -382,6 +382,26 @@ def _problem_info(problems: Sequence[MultiObjectiveProblem]) -> dict[str, dict[s
     }
 
 
+def _commit() -> str:
+    """The checkout's commit, marked when ``ridgeline/`` or ``benchmarks/`` have uncommitted
+    changes (the code measured is then not exactly that commit)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "ridgeline", "benchmarks")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit} with uncommitted changes" if dirty else commit
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Multi-objective sample efficiency: normalised hypervolume and rank.",
@@ -456,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = (
         [int(s) for s in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
     )
-    versions = _versions()
+    versions = {"commit": _commit(), **_versions()}
     print(
         f"{len(problems)} problems x {len(seeds)} seeds x {len(optimizers)} optimizers, "
         f"budgets {budgets}, {args.jobs} jobs; "
