@@ -32,6 +32,11 @@ EXPECTED = {
         "disable_default_handler", "disable_propagation", "enable_default_handler",
         "enable_propagation", "get_logger", "get_verbosity", "set_verbosity",
     ],
+    "ridgeline.multi_objective": [
+        "HypervolumeHistory", "chebyshev", "hypervolume", "hypervolume_contributions",
+        "hypervolume_history", "knee_point", "knee_trial", "nondominated_mask",
+        "nondominated_ranks", "reference_point", "weighted_sum",
+    ],
     "ridgeline.pruners": [
         "BasePruner", "MedianPruner", "NopPruner", "PatientPruner", "PercentilePruner",
         "ThresholdPruner",

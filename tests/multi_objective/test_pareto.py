@@ -45,6 +45,14 @@ def test_ranks_match_brute_force(points: np.ndarray) -> None:
     assert nondominated_mask(points).tolist() == (expected == 0).tolist()
 
 
+@pytest.mark.parametrize("m", [2, 3])
+def test_mask_is_the_first_front_on_continuous_points(m: int) -> None:
+    rng = np.random.default_rng(10 + m)
+    points = rng.random((2000, m))
+    points[::5] = points[1::5][: len(points[::5])]
+    assert nondominated_mask(points).tolist() == (nondominated_ranks(points) == 0).tolist()
+
+
 @pytest.mark.parametrize("m", [2, 3, 4])
 def test_ranks_match_brute_force_on_continuous_points_across_blocks(m: int) -> None:
     rng = np.random.default_rng(m)
