@@ -4,17 +4,18 @@ Before each trial the study is summarised (:class:`StudyProfile`: objectives, fi
 parameter kinds, whether the space is conditional, constraints) and :func:`choose_sampler`
 maps the summary to a sampler with a reason. The rules, in order:
 
-1. several objectives: :class:`TPESampler` (it ranks trials by Pareto fronts);
-2. fewer than ``n_startup_trials`` finished trials: random search (every model needs a few
+1. fewer than ``n_startup_trials`` finished trials: random search (every model needs a few
    observations; the model that follows uses them);
-3. a conditional space (parameters that appear in some trials only, or whose ranges change),
+2. a conditional space (parameters that appear in some trials only, or whose ranges change),
    or categorical parameters making up at least ``categorical_share`` of the space:
-   :class:`TPESampler`, whose group decomposition and categorical kernels fit them;
-4. otherwise (numeric, mostly fixed spaces) while fewer than ``gp_max_trials`` trials have
-   finished: :class:`GPSampler`, the most sample-efficient here when trials are few;
-5. past that: :class:`CmaEsSampler` for spaces of at least two floats without constraints
-   (long continuous runs), else :class:`TPESampler` (a GP's cost grows with the cube of the
-   trials, TPE's stays flat).
+   :class:`TPESampler`, whose group decomposition and categorical kernels fit them (with
+   several objectives, MOTPE);
+3. otherwise (numeric, mostly fixed spaces) while fewer than ``gp_max_trials`` trials have
+   finished: :class:`GPSampler`, the most sample-efficient here when trials are few (with
+   several objectives, ParEGO);
+4. past that: with one objective, :class:`CmaEsSampler` for spaces of at least two floats
+   without constraints (long continuous runs), else :class:`TPESampler` (a GP's cost grows
+   with the cube of the trials, TPE's stays flat); with several, :class:`TPESampler`.
 
 The thresholds come from ``benchmarks/efficiency.py`` (see ``benchmarks/RESULTS.md``). Each
 change of choice is logged at INFO on the ``ridgeline`` logger and recorded on the study:
@@ -98,8 +99,6 @@ def choose_sampler(
 ) -> Choice:
     """The sampler for the next trial of a study like ``profile`` (rules: module docstring)."""
     p = profile
-    if p.n_objectives > 1:
-        return Choice("tpe", f"{p.n_objectives} objectives: TPE ranks trials by Pareto fronts")
     if p.n_finished < n_startup_trials:
         return Choice(
             "random",
@@ -119,6 +118,12 @@ def choose_sampler(
             "gp",
             f"numeric search space and {p.n_finished} < {gp_max_trials} finished trials: "
             "a Gaussian process needs the fewest trials",
+        )
+    if p.n_objectives > 1:
+        return Choice(
+            "tpe",
+            f"{p.n_finished} >= {gp_max_trials} finished trials on {p.n_objectives} "
+            "objectives: TPE's cost per trial stays flat",
         )
     if p.n_float >= 2 and p.n_float == p.n_params and not p.constrained:
         return Choice(

@@ -28,7 +28,10 @@ NUMERIC = StudyProfile(
     ("changes", "expected"),
     [
         ({}, "gp"),
-        ({"n_objectives": 2}, "tpe"),
+        ({"n_objectives": 2}, "gp"),
+        ({"n_objectives": 2, "n_finished": 3}, "random"),
+        ({"n_objectives": 2, "conditional": True}, "tpe"),
+        ({"n_objectives": 2, "n_finished": 500}, "tpe"),
         ({"n_finished": 3}, "random"),
         ({"conditional": True}, "tpe"),
         ({"n_categorical": 2, "n_float": 2}, "tpe"),
@@ -107,12 +110,16 @@ def test_long_continuous_study_moves_to_cmaes() -> None:
     assert study.best_value < 5.0
 
 
-def test_several_objectives_use_tpe() -> None:
+def test_several_objectives_use_parego_then_tpe() -> None:
     study = ridgeline.create_study(
-        directions=["minimize", "minimize"], sampler=AutoSampler(seed=0, n_startup_trials=2)
+        directions=["minimize", "minimize"],
+        sampler=AutoSampler(seed=0, n_startup_trials=2, gp_max_trials=6),
     )
-    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1)), 4)
-    assert study.system_attrs["auto_sampler"]["sampler"] == "tpe"
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1)), 9)
+    used = [t.system_attrs["auto_sampler"] for t in study.trials]
+    assert used[:2] == ["random", "random"]
+    assert set(used[2:6]) == {"gp"}
+    assert set(used[6:]) == {"tpe"}
 
 
 def test_constraints_are_stored_for_every_trial_whichever_sampler_proposed_it() -> None:
