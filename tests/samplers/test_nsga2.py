@@ -623,3 +623,31 @@ def test_float_distribution_bounds_survive_crossover() -> None:
     for trial in study.trials:
         assert dist.contains(trial.params["x"])
         assert round(trial.params["s"] * 10) == pytest.approx(trial.params["s"] * 10)
+
+
+def test_stragglers_join_the_next_generation_that_closes_after_them() -> None:
+    # Trials as parallel workers might leave them (population 3), in order of completion:
+    # generation 0 closes at #2; #4 (generation 0) finishes while generation 1 is open, so it
+    # joins the candidates of the pool built when generation 1 closes (#6); #7 finishes later.
+    seen: list[list[int]] = []
+
+    def elite(study: ridgeline.Study, trials: list[FrozenTrial]) -> list[FrozenTrial]:
+        seen.append(sorted(t.number for t in trials))
+        return trials[:3]
+
+    sampler = NSGAIISampler(population_size=3, elite_population_selection_strategy=elite)
+    study = ridgeline.create_study(directions=["minimize"] * 2, sampler=sampler)
+    dist = {"x": FloatDistribution(0, 1)}
+    for number, generation in enumerate([0, 0, 0, 1, 0, 1, 1, 0]):
+        study.add_trial(
+            ridgeline.create_trial(
+                params={"x": number / 10},
+                distributions=dist,
+                values=[number, -number],
+                system_attrs={KEY: {"generation": generation, "parents": []}},
+            )
+        )
+    sampler._book.sync(study)
+    pool = sampler._pool(study, 2)
+    assert seen == [[0, 1, 2], [0, 1, 2, 3, 4, 5, 6]]  # pool(1) = #0-2, then P(1) and #4
+    assert len(pool.trials) == 3

@@ -8,10 +8,13 @@ history. The rules, all functions of the stored trials:
 * a new trial belongs to the highest generation ``g`` recorded on a finished trial, or to
   ``g + 1`` once ``population_size`` trials of ``g`` are COMPLETE (generation 0 when none is);
 * the *population* of generation ``g`` is its first ``population_size`` COMPLETE trials in
-  order of completion (then number). Once a generation is full this set never changes: a
-  straggler of ``g`` that a parallel worker finishes later is evaluated but not counted, so
-  every worker and every resumed run derives the same populations, and from them the same
-  parent pools.
+  order of completion (then number); the generation *closes* at the completion of the last of
+  them. Once a generation is full this set never changes, so every worker and every resumed
+  run derives the same populations, and from them the same parent pools;
+* a *straggler* (a COMPLETE trial of ``g`` beyond its population: parallel workers were still
+  running it when ``g`` closed) joins the candidates of the first generation ``h > g`` that
+  closed after it completed, so its evaluation is not lost and the rule is still a function
+  of the stored trials.
 
 FAIL and PRUNED trials never count, so failures cannot stall a generation: more trials of it are
 started until enough succeed.
@@ -32,6 +35,10 @@ if TYPE_CHECKING:
 __all__ = ["GenerationBook", "read_record"]
 
 _LATEST = datetime.datetime.max
+
+
+def _completion(trial: FrozenTrial) -> tuple[datetime.datetime, int]:
+    return (trial._datetime_complete or _LATEST, trial._number)
 
 
 def read_record(trial: FrozenTrial, key: str) -> tuple[int, list[int]] | None:
@@ -81,13 +88,42 @@ class GenerationBook:
                 self._sorted.discard(generation)
                 self._by_number[trial._number] = trial
 
-    def population(self, generation: int, population_size: int) -> list[FrozenTrial]:
-        """The first ``population_size`` COMPLETE trials of ``generation`` to finish."""
+    def _members(self, generation: int) -> list[FrozenTrial]:
         trials = self._complete.get(generation, [])
         if generation not in self._sorted:
-            trials.sort(key=lambda t: (t._datetime_complete or _LATEST, t._number))
+            trials.sort(key=_completion)
             self._sorted.add(generation)
-        return trials[:population_size]
+        return trials
+
+    def population(self, generation: int, population_size: int) -> list[FrozenTrial]:
+        """The first ``population_size`` COMPLETE trials of ``generation`` to finish."""
+        return self._members(generation)[:population_size]
+
+    def stragglers(self, generation: int, population_size: int) -> list[FrozenTrial]:
+        """The stragglers of earlier generations that join the candidates of ``generation``
+        (which must be closed): those that completed after their own generation closed and
+        no later than ``generation``, but after every generation in between."""
+        closing: dict[int, tuple[datetime.datetime, int] | None] = {}
+
+        def closes_at(h: int) -> tuple[datetime.datetime, int] | None:
+            if h not in closing:
+                members = self.population(h, population_size)
+                closing[h] = _completion(members[-1]) if len(members) >= population_size else None
+            return closing[h]
+
+        out: list[FrozenTrial] = []
+        for g in range(generation):
+            for trial in self._members(g)[population_size:]:
+                key = _completion(trial)
+                for h in range(g + 1, generation + 1):
+                    end = closes_at(h)
+                    if end is None:
+                        break
+                    if key <= end:
+                        if h == generation:
+                            out.append(trial)
+                        break
+        return out
 
     def generation_for_new_trial(self, population_size: int) -> int:
         g = self._max_generation

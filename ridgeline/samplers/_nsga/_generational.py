@@ -11,9 +11,10 @@ are drawn from a pool (``_choose_parents``); this class does the rest:
 * parameters outside that space, and every parameter of generation 0, are drawn by a
   :class:`~ridgeline.samplers.RandomSampler`.
 
-The pool of generation ``g + 1`` is ``_survivors(pool(g) + population(g))`` with
-``pool(1) = _survivors(population(0))``: a function of the stored trials only, recomputed by a
-resumed sampler or another worker, and cached in memory per generation.
+The pool of generation ``g + 1`` is ``_survivors(pool(g) + population(g) + stragglers(g))``
+with ``pool(0)`` empty (see :mod:`ridgeline.samplers._nsga._book`): a function of the stored
+trials only, recomputed by a resumed sampler or another worker, and cached in memory per
+generation.
 """
 
 from __future__ import annotations
@@ -155,9 +156,10 @@ class GenerationalSampler(BaseSampler):
         pool = self._pools[start] if start > 0 else self._pool_of(study, [])
         for h in range(start, generation):
             seen = {t._number for t in pool.trials}
-            fresh = [
-                t for t in self._book.population(h, self._population_size) if t._number not in seen
-            ]
+            arrivals = self._book.population(h, self._population_size) + self._book.stragglers(
+                h, self._population_size
+            )
+            fresh = [t for t in arrivals if t._number not in seen]
             candidates = self._pool_of(study, pool.trials + fresh)
             if self._elite_strategy is not None:
                 survivors = list(self._elite_strategy(study, list(candidates.trials)))

@@ -128,8 +128,8 @@ class NSGAIISampler(GenerationalSampler):
     workers (threads or processes on one storage) share one evolution and a study resumed with
     ``load_study`` and a new sampler continues at its generation. With parallel workers a
     generation closes when ``population_size`` of its trials are COMPLETE; its trials that
-    finish later are evaluated but do not join the evolution. Seeded runs are reproducible with
-    ``n_jobs=1``.
+    finish later join the candidates of the next generation to close. Seeded runs are
+    reproducible with ``n_jobs=1``.
 
     Args:
         population_size: Trials per generation, at least 2 and at least
