@@ -647,7 +647,39 @@ def test_stragglers_join_the_next_generation_that_closes_after_them() -> None:
                 system_attrs={KEY: {"generation": generation, "parents": []}},
             )
         )
-    sampler._book.sync(study)
+    sampler._sync(study)
     pool = sampler._pool(study, 2)
     assert seen == [[0, 1, 2], [0, 1, 2, 3, 4, 5, 6]]  # pool(1) = #0-2, then P(1) and #4
     assert len(pool.trials) == 3
+
+
+def test_a_mutation_returning_nan_fails_the_trial_clearly() -> None:
+    from ridgeline.samplers.nsgaii import BaseMutation
+
+    class Broken(BaseMutation):
+        def mutation(self, param: float, rng: Any, study: Any, bounds: Any) -> float:
+            return float("nan")
+
+    study = ridgeline.create_study(
+        directions=["minimize"] * 2,
+        sampler=NSGAIISampler(population_size=2, mutation=Broken(), mutation_prob=1.0, seed=0),
+    )
+    study.optimize(two_objectives, n_trials=2)
+    with pytest.raises(ValueError, match=r"The mutation Broken of NSGAIISampler must return a "):
+        study.optimize(two_objectives, n_trials=1)
+
+
+def test_one_sampler_on_two_studies() -> None:
+    sampler = NSGAIISampler(population_size=3, seed=0)
+    first = ridgeline.create_study(directions=["minimize"] * 2, sampler=sampler)
+    first.optimize(two_objectives, n_trials=9)
+    second = ridgeline.create_study(directions=["minimize"] * 2, sampler=sampler)
+    second.optimize(two_objectives, n_trials=9)
+    numbers = {t.number for t in second.trials}
+    records = [t.system_attrs[KEY] for t in second.trials]
+    assert [r["generation"] for r in records] == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert all(set(r["parents"]) <= numbers for r in records)
+    by_number = {t.number: t for t in second.trials}
+    for generation in (1, 2):  # pools built from the second study's trials, not the first's
+        for member in sampler._pool(second, generation).trials:
+            assert member.values == by_number[member.number].values

@@ -73,8 +73,11 @@ class GenerationBook:
         self._by_number: dict[int, FrozenTrial] = {}
         self._max_generation = -1
 
-    def sync(self, study: Study) -> None:
-        if not self._cursor.follows(study):
+    def sync(self, study: Study) -> bool:
+        """Fold in the trials finished since the last call; True when the book started over
+        (first call, or another study than before)."""
+        fresh = not self._cursor.follows(study)
+        if fresh:
             self._reset()
         new, _ = self._cursor.advance(study)
         for trial in new:
@@ -87,6 +90,7 @@ class GenerationBook:
                 self._complete.setdefault(generation, []).append(trial)
                 self._sorted.discard(generation)
                 self._by_number[trial._number] = trial
+        return fresh
 
     def _members(self, generation: int) -> list[FrozenTrial]:
         trials = self._complete.get(generation, [])

@@ -117,6 +117,12 @@ class GenerationalSampler(BaseSampler):
             self._rng = np.random.default_rng()
         self._random_sampler.reseed_rng()
 
+    def _sync(self, study: Study) -> None:
+        """Fold in newly finished trials (under the lock); a sampler moved to another study
+        forgets the pools of the previous one."""
+        if self._book.sync(study):
+            self._pools = {}
+
     # ------------------------------------------------------------------ subclass hooks
     def _check_study(self, study: Study) -> bool:
         """Whether this sampler can serve ``study`` (raise a clear error in
@@ -178,7 +184,7 @@ class GenerationalSampler(BaseSampler):
             return
         n_parents = self._variation.crossover.n_parents
         with self._lock:
-            self._book.sync(study)
+            self._sync(study)
             generation = self._book.generation_for_new_trial(self._population_size)
             parents: list[int] = []
             if generation > 0 and self._child_strategy is None:
@@ -205,7 +211,7 @@ class GenerationalSampler(BaseSampler):
         if not self._check_study(study):
             return {}
         with self._lock:
-            self._book.sync(study)
+            self._sync(study)
             found = self._parents_of(trial)
             if found is None:
                 return {}
