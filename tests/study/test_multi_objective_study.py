@@ -208,3 +208,10 @@ def test_range_constraints_check_their_ranges() -> None:
 def test_random_sampler_rejects_a_constraints_func_that_is_not_callable() -> None:
     with pytest.raises(TypeError, match="constraints_func"):
         RandomSampler(0, constraints_func=3)  # type: ignore[arg-type]
+
+
+def test_a_multi_objective_study_gets_tpe_by_default() -> None:
+    study = ridgeline.create_study(directions=["minimize", "maximize"])
+    assert isinstance(study.sampler, TPESampler)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), 15)
+    assert len(study.best_trials) >= 1
