@@ -340,6 +340,16 @@ class Optimizer:
 
 
 # --------------------------------------------------------------------------- seed helpers
+class Parameter:
+    """One parameter array, with the ``numel()`` of a PyTorch tensor."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.data = array
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+
 class Model:
     """What ``create_model`` returns: the network, its config, and default loaders/optimizer
     for seeds that call ``train_one_epoch(model)`` / ``evaluate(model)`` without them."""
@@ -372,6 +382,12 @@ class Model:
             batch_size = int(self.config.get("batch_size", 32))
             self._loaders = get_dataloaders(batch_size, dataset=self.dataset)
         return self._loaders
+
+    def parameters(self) -> list[Parameter]:
+        """The layers' weights and biases, as PyTorch's ``Module.parameters()`` lists them
+        (each with ``numel()``), for seeds that count a model's parameters."""
+        layers = zip(self.net.weights, self.net.biases, strict=True)
+        return [Parameter(a) for pair in layers for a in pair]
 
     def default_optimizer(self) -> Optimizer:
         if self.optimizer is None:
