@@ -39,7 +39,7 @@ EXPECTED = {
     ],
     "ridgeline.pruners": [
         "BasePruner", "MedianPruner", "NopPruner", "PatientPruner", "PercentilePruner",
-        "ThresholdPruner",
+        "SuccessiveHalvingPruner", "ThresholdPruner",
     ],
     "ridgeline.samplers": [
         "AutoSampler", "BaseSampler", "CmaEsSampler", "EvolutionarySampler", "GPSampler",

@@ -2,6 +2,7 @@ from ridgeline.pruners._base import BasePruner
 from ridgeline.pruners._nop import NopPruner
 from ridgeline.pruners._patient import PatientPruner
 from ridgeline.pruners._percentile import MedianPruner, PercentilePruner
+from ridgeline.pruners._successive_halving import SuccessiveHalvingPruner
 from ridgeline.pruners._threshold import ThresholdPruner
 
 __all__ = [
@@ -10,5 +11,6 @@ __all__ = [
     "NopPruner",
     "PatientPruner",
     "PercentilePruner",
+    "SuccessiveHalvingPruner",
     "ThresholdPruner",
 ]

@@ -23,6 +23,7 @@ from ridgeline.pruners import (
     NopPruner,
     PatientPruner,
     PercentilePruner,
+    SuccessiveHalvingPruner,
     ThresholdPruner,
 )
 from ridgeline.samplers import RandomSampler
@@ -80,6 +81,7 @@ CASES = {
     ),
     "patient-none": Case(lambda d: PatientPruner(None, patience=WARMUP - 1), True, exact=True),
     "user": Case(lambda d: BestCompletedPruner(n_warmup_steps=WARMUP), True),
+    "asha": Case(lambda d: SuccessiveHalvingPruner(min_resource=WARMUP, reduction_factor=2), True),
 }
 
 
