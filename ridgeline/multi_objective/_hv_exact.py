@@ -184,8 +184,10 @@ def front_mask_of_unique(u: np.ndarray) -> np.ndarray:
         # A row is dominated iff an earlier row has a second objective no larger, i.e. iff it
         # does not beat the running minimum of the rows before it.
         y = u[:, 1]
-        before = np.minimum.accumulate(np.concatenate(([np.inf], y[:-1])))
-        return y < before
+        on_front = np.empty(n, dtype=bool)
+        on_front[0] = True  # the lexicographically first row, even one of infinities
+        on_front[1:] = y[1:] < np.minimum.accumulate(y[:-1])
+        return on_front
     # An earlier row that is no worse anywhere dominates (the rows differ, and where they
     # differ the earlier one is smaller). By transitivity it is enough to test the kept rows
     # and the earlier rows of the same block.

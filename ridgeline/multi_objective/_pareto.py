@@ -13,6 +13,8 @@ import bisect
 
 import numpy as np
 
+from ridgeline.multi_objective._hv_exact import front_mask_of_unique
+
 __all__ = ["nondominated_mask", "nondominated_ranks"]
 
 # Rows of the dominance test done at once in three or more objectives.
@@ -31,19 +33,14 @@ def _prepare(points: np.ndarray) -> np.ndarray:
 def nondominated_mask(points: np.ndarray) -> np.ndarray:
     """Boolean mask of the rows of ``points`` (to minimise) that no other row dominates.
 
-    Two objectives take a shortcut: in lexicographic order over the distinct points, a point
-    is on the front when its second objective is below every earlier one's (one running
-    minimum). Otherwise the rows of rank 0 of :func:`nondominated_ranks`.
+    Only the first front is computed (:func:`front_mask_of_unique` on the distinct rows: one
+    running minimum in two objectives), not every rank.
     """
     a = _prepare(points)
-    if a.shape[1] != 2 or len(a) == 0:
+    if len(a) == 0 or a.shape[1] == 0:
         return nondominated_ranks(a) == 0
     unique, inverse = np.unique(a, axis=0, return_inverse=True)
-    second = unique[:, 1]
-    on_front = np.empty(len(unique), dtype=bool)
-    on_front[0] = True  # the lexicographically first point (even one of infinities)
-    on_front[1:] = second[1:] < np.minimum.accumulate(second[:-1])
-    return on_front[inverse.reshape(-1)]
+    return front_mask_of_unique(unique)[inverse.reshape(-1)]
 
 
 def nondominated_ranks(points: np.ndarray) -> np.ndarray:

@@ -38,6 +38,7 @@ from ridgeline.samplers._nsga._variation import (
     numeric_part,
 )
 from ridgeline.samplers._random import RandomSampler
+from ridgeline.search_space._intersection import _intersect
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
@@ -223,9 +224,10 @@ class GenerationalSampler(BaseSampler):
                 members = parents
         if not members:
             return {}
-        space = dict(members[0]._distributions)
-        for other in members[1:]:
-            space = {n: d for n, d in space.items() if other._distributions.get(n) == d}
+        space: dict[str, BaseDistribution] | None = None
+        for member in members:
+            space = _intersect(space, member._distributions)
+        assert space is not None
         return {n: d for n, d in sorted(space.items()) if not d.single()}
 
     def sample_relative(
