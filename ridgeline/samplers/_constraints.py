@@ -26,6 +26,7 @@ __all__ = [
     "feasible_trials",
     "is_feasible",
     "store_constraints",
+    "total_violation",
 ]
 
 CONSTRAINTS_KEY = "constraints"
@@ -75,6 +76,19 @@ def store_constraints(
         ) from e
     values = check_constraints(raw, owner)
     study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, values)
+
+
+def total_violation(trial: FrozenTrial) -> float:
+    """``sum(max(0, c))`` over the trial's stored constraint values; a trial without usable
+    values (added by hand, or finished before a ``constraints_func`` was given) counts as the
+    most infeasible (``inf``)."""
+    values = trial._system_attrs.get(CONSTRAINTS_KEY)
+    if not isinstance(values, (list, tuple)):
+        return math.inf
+    try:
+        return float(sum(max(0.0, float(c)) for c in values))
+    except (TypeError, ValueError):
+        return math.inf
 
 
 def is_feasible(trial: FrozenTrial) -> bool:

@@ -29,7 +29,7 @@ import numpy as np
 
 from ridgeline.distributions import BaseDistribution
 from ridgeline.samplers._base import BaseSampler
-from ridgeline.samplers._constraints import CONSTRAINTS_KEY, store_constraints
+from ridgeline.samplers._constraints import store_constraints, total_violation
 from ridgeline.samplers._nsga._book import GenerationBook, read_record
 from ridgeline.samplers._nsga._variation import (
     TransformCache,
@@ -152,7 +152,7 @@ class GenerationalSampler(BaseSampler):
         values = values * signs
         violations = None
         if self._constraints_func is not None:
-            violations = np.array([_violation(t) for t in trials], dtype=float)
+            violations = np.array([total_violation(t) for t in trials], dtype=float)
         return Pool(trials, values, violations)
 
     def _pool(self, study: Study, generation: int) -> Pool:
@@ -279,16 +279,3 @@ class GenerationalSampler(BaseSampler):
             self._after_trial_strategy(study, trial, state, values)
         else:
             store_constraints(study, trial, state, self._constraints_func, self._OWNER)
-
-
-def _violation(trial: FrozenTrial) -> float:
-    """Total violation ``sum(max(0, c))`` of the stored constraint values; a trial without
-    them (added by hand, or finished before ``constraints_func`` was given) counts as the most
-    infeasible."""
-    values = trial._system_attrs.get(CONSTRAINTS_KEY)
-    if not isinstance(values, (list, tuple)):
-        return float("inf")
-    try:
-        return float(sum(max(0.0, float(c)) for c in values))
-    except (TypeError, ValueError):
-        return float("inf")

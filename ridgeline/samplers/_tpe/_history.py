@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ridgeline.distributions import BaseDistribution
-from ridgeline.samplers._constraints import CONSTRAINTS_KEY
+from ridgeline.samplers._constraints import total_violation
 from ridgeline.samplers._tpe._codec import CATEGORICAL, Codec
 from ridgeline.search_space._group import SearchSpaceGroup
 from ridgeline.search_space._intersection import FinishedTrialCursor, _intersect
@@ -190,15 +190,7 @@ class History:
         self.groups.add_distributions(trial._distributions)
 
     def _violation(self, trial: FrozenTrial) -> float:
-        if not self.use_constraints:
-            return 0.0
-        constraints = trial._system_attrs.get(CONSTRAINTS_KEY)
-        if constraints is None:
-            return math.inf
-        try:
-            return float(sum(max(float(c), 0.0) for c in constraints))
-        except (TypeError, ValueError):
-            return math.inf
+        return total_violation(trial) if self.use_constraints else 0.0
 
     def column(self, name: str, dist: BaseDistribution) -> Column:
         """The column of ``name`` under ``dist``, built over the whole history on first use."""
