@@ -278,15 +278,11 @@ def _front_keys(points: np.ndarray, n_needed: int) -> np.ndarray:
 
 
 def reference_point_of(points: np.ndarray) -> np.ndarray:
-    """A reference point every row of ``points`` strictly dominates: the worst value per
-    objective plus a tenth of the range (a small absolute margin when the range is 0)."""
-    finite = np.where(np.isfinite(points), points, np.nan)
-    worst = np.nanmax(finite, axis=0)
-    best = np.nanmin(finite, axis=0)
-    worst = np.where(np.isnan(worst), 0.0, worst)
-    best = np.where(np.isnan(best), 0.0, best)
-    margin = np.maximum(0.1 * (worst - best), 1e-6 * np.maximum(np.abs(worst), 1.0))
-    return worst + margin
+    """A reference point every row of ``points`` (finite) strictly dominates: the worst value
+    per objective plus a tenth of the range."""
+    from ridgeline.multi_objective._hypervolume import nadir_plus_margin
+
+    return nadir_plus_margin(points, 0.1)
 
 
 # At most this many elimination steps in the subset selection, in two objectives (where a
