@@ -38,7 +38,7 @@ EXPECTED = {
         "nondominated_ranks", "reference_point", "weighted_sum",
     ],
     "ridgeline.pruners": [
-        "BasePruner", "MedianPruner", "NopPruner", "PatientPruner", "PercentilePruner",
+        "BasePruner", "HyperbandPruner", "MedianPruner", "NopPruner", "PatientPruner", "PercentilePruner",
         "SuccessiveHalvingPruner", "ThresholdPruner",
     ],
     "ridgeline.samplers": [

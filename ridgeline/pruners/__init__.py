@@ -1,4 +1,5 @@
 from ridgeline.pruners._base import BasePruner
+from ridgeline.pruners._hyperband import HyperbandPruner
 from ridgeline.pruners._nop import NopPruner
 from ridgeline.pruners._patient import PatientPruner
 from ridgeline.pruners._percentile import MedianPruner, PercentilePruner
@@ -7,6 +8,7 @@ from ridgeline.pruners._threshold import ThresholdPruner
 
 __all__ = [
     "BasePruner",
+    "HyperbandPruner",
     "MedianPruner",
     "NopPruner",
     "PatientPruner",

@@ -25,5 +25,14 @@ class BasePruner(abc.ABC):
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         """Whether ``trial`` should be stopped now."""
 
+    def sampler_study(self, study: Study, trial: FrozenTrial) -> Study:
+        """The study as the sampler sees it while choosing ``trial``'s parameters.
+
+        The whole study by default. A pruner that runs trials under different rules (such as
+        :class:`HyperbandPruner`'s brackets) may return a view holding only the trials that are
+        comparable with ``trial``, so that a model-based sampler learns from those.
+        """
+        return study
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

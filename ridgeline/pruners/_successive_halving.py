@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ridgeline.pruners._base import BasePruner
@@ -14,7 +15,7 @@ from ridgeline.trial._state import TrialState
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
 
-__all__ = ["SuccessiveHalvingPruner"]
+__all__ = ["SuccessiveHalvingPruner", "rung_prune"]
 
 # A trial's value at rung k is kept in its system attributes under this prefix + k, so every
 # worker (and a resumed study) sees the same rungs.
@@ -105,38 +106,17 @@ class SuccessiveHalvingPruner(BasePruner):
         return None
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        step = trial.last_step
-        if step is None:
-            return False
         resource = self._resource(study)
         if resource is None:
             return False
-        value = trial._intermediate_values[step]
-        if math.isnan(value):
-            return True
-        maximize = study.direction == StudyDirection.MAXIMIZE
-        # The rungs this report crosses: those past the previous report, up to this step
-        # (worked out from the steps, so a repeated should_prune() decides the same again).
-        previous = max((s for s in trial._intermediate_values if s < step), default=-1)
-        eta = self._reduction_factor
-        rung = 0
-        while (rung_step := resource * eta ** (self._min_early_stopping_rate + rung)) <= step:
-            if rung_step > previous:
-                key = _RUNG_KEY + str(rung)
-                study._storage.set_trial_system_attr(trial._trial_id, key, value)
-                others = [
-                    v
-                    for t in study.get_trials(deepcopy=False, states=_SEEN)
-                    if t._trial_id != trial._trial_id
-                    and (v := _rung_value(t, key, rung_step)) is not None
-                ]
-                competing = [*others, value]
-                if len(competing) < self._bootstrap_count:
-                    return True
-                if not _promotable(value, competing, eta, maximize):
-                    return True
-            rung += 1
-        return False
+        return rung_prune(
+            study,
+            trial,
+            resource=resource,
+            reduction_factor=self._reduction_factor,
+            min_early_stopping_rate=self._min_early_stopping_rate,
+            bootstrap_count=self._bootstrap_count,
+        )
 
     def __repr__(self) -> str:
         resource: Any = "auto" if self._min_resource is None else self._min_resource
@@ -145,6 +125,52 @@ class SuccessiveHalvingPruner(BasePruner):
             f"{self._reduction_factor}, min_early_stopping_rate={self._min_early_stopping_rate}"
             f", bootstrap_count={self._bootstrap_count})"
         )
+
+
+def rung_prune(
+    study: Study,
+    trial: FrozenTrial,
+    *,
+    resource: int,
+    reduction_factor: int,
+    min_early_stopping_rate: int,
+    bootstrap_count: int,
+    key_prefix: str = _RUNG_KEY,
+    member: Callable[[FrozenTrial], bool] | None = None,
+) -> bool:
+    """ASHA's decision for ``trial`` at its latest report (see
+    :class:`SuccessiveHalvingPruner`), with rung values kept under ``key_prefix + k`` and
+    judged only against the trials ``member`` accepts (all by default)."""
+    step = trial.last_step
+    if step is None:
+        return False
+    value = trial._intermediate_values[step]
+    if math.isnan(value):
+        return True
+    maximize = study.direction == StudyDirection.MAXIMIZE
+    # The rungs this report crosses: those past the previous report, up to this step
+    # (worked out from the steps, so a repeated should_prune() decides the same again).
+    previous = max((s for s in trial._intermediate_values if s < step), default=-1)
+    eta = reduction_factor
+    rung = 0
+    while (rung_step := resource * eta ** (min_early_stopping_rate + rung)) <= step:
+        if rung_step > previous:
+            key = key_prefix + str(rung)
+            study._storage.set_trial_system_attr(trial._trial_id, key, value)
+            others = [
+                v
+                for t in study.get_trials(deepcopy=False, states=_SEEN)
+                if t._trial_id != trial._trial_id
+                and (member is None or member(t))
+                and (v := _rung_value(t, key, rung_step)) is not None
+            ]
+            competing = [*others, value]
+            if len(competing) < bootstrap_count:
+                return True
+            if not _promotable(value, competing, eta, maximize):
+                return True
+        rung += 1
+    return False
 
 
 def _rung_value(trial: FrozenTrial, key: str, rung_step: int) -> float | None:

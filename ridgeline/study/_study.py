@@ -13,6 +13,7 @@ from ridgeline.storages._base import BaseStorage
 from ridgeline.storages._factory import get_storage
 from ridgeline.study._best import best_trial_of, pareto_front_of
 from ridgeline.study._study_direction import StudyDirection
+from ridgeline.study._view import sampler_view
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 from ridgeline.trial._trial import FIXED_PARAMS_KEY, Trial, waiting_trial
@@ -221,7 +222,7 @@ class Study:
             trial_id = self._storage.create_new_trial(self._study_id)
         record = self._storage.get_trial(trial_id)
         if type(self.sampler).before_trial is not BaseSampler.before_trial:
-            self.sampler.before_trial(self, record)
+            self.sampler.before_trial(sampler_view(self, record), record)
             record = self._storage.get_trial(trial_id)  # see what before_trial recorded
         trial = Trial(self, trial_id, record)
         for name, dist in (fixed_distributions or {}).items():

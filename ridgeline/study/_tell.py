@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ridgeline.exceptions import RidgelineError, UpdateFinishedTrialError
 from ridgeline.samplers._constraints import ConstraintsValueError
+from ridgeline.study._view import sampler_view
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 from ridgeline.trial._trial import Trial
@@ -198,7 +199,10 @@ def tell(
             _record_failure(study, trial_id, record, fail_reason, traceback_text)
         snapshot = trial._frozen() if isinstance(trial, Trial) else record
         try:
-            study.sampler.after_trial(study, snapshot, state, final_values)
+            view = (
+                trial._sampler_study() if isinstance(trial, Trial) else sampler_view(study, record)
+            )
+            study.sampler.after_trial(view, snapshot, state, final_values)
         except ConstraintsValueError as e:
             # The user's constraints_func failed or returned unusable values: the trial's
             # outcome is unknown, so it is recorded as FAIL with the reason, then raised.

@@ -84,6 +84,7 @@ class Trial(BaseTrial):
         self._snapshot: FrozenTrial | None = None
         self._relative_search_space: dict[str, BaseDistribution] | None = None
         self._relative_params: dict[str, Any] | None = None
+        self._sampler_view: Study | None = None
 
     # ------------------------------------------------------------------ snapshot
     def _frozen(self) -> FrozenTrial:
@@ -104,13 +105,22 @@ class Trial(BaseTrial):
             )
         return self._snapshot
 
+    def _sampler_study(self) -> Study:
+        """The study as the sampler sees it for this trial (see ``BasePruner.sampler_study``)."""
+        if self._sampler_view is None:
+            from ridgeline.study._view import sampler_view
+
+            self._sampler_view = sampler_view(self.study, self._frozen())
+        return self._sampler_view
+
     def _init_relative(self) -> None:
         sampler = self.study.sampler
         frozen = self._frozen()
-        self._relative_search_space = sampler.infer_relative_search_space(self.study, frozen)
+        study = self._sampler_study()
+        self._relative_search_space = sampler.infer_relative_search_space(study, frozen)
         if self._relative_search_space:
             self._relative_params = sampler.sample_relative(
-                self.study, frozen, self._relative_search_space
+                study, frozen, self._relative_search_space
             )
         else:
             self._relative_params = {}
@@ -156,7 +166,7 @@ class Trial(BaseTrial):
                 internal = relative
             else:
                 value = self.study.sampler.sample_independent(
-                    self.study, self._frozen(), name, distribution
+                    self._sampler_study(), self._frozen(), name, distribution
                 )
                 internal = distribution.to_internal_repr(value)
 

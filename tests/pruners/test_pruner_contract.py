@@ -19,6 +19,7 @@ import pytest
 import ridgeline
 from ridgeline.pruners import (
     BasePruner,
+    HyperbandPruner,
     MedianPruner,
     NopPruner,
     PatientPruner,
@@ -82,6 +83,10 @@ CASES = {
     "patient-none": Case(lambda d: PatientPruner(None, patience=WARMUP - 1), True, exact=True),
     "user": Case(lambda d: BestCompletedPruner(n_warmup_steps=WARMUP), True),
     "asha": Case(lambda d: SuccessiveHalvingPruner(min_resource=WARMUP, reduction_factor=2), True),
+    "hyperband": Case(
+        lambda d: HyperbandPruner(min_resource=WARMUP, max_resource=N_STEPS, reduction_factor=2),
+        True,
+    ),
 }
 
 
