@@ -42,9 +42,9 @@ EXPECTED = {
         "SuccessiveHalvingPruner", "ThresholdPruner",
     ],
     "ridgeline.samplers": [
-        "AutoSampler", "BaseSampler", "CmaEsSampler", "EvolutionarySampler", "GPSampler",
-        "GridSampler", "NSGAIIISampler", "NSGAIISampler", "PartialFixedSampler", "QMCSampler",
-        "RandomSampler", "TPESampler", "nsgaii",
+        "AutoSampler", "BOHBSampler", "BaseSampler", "CmaEsSampler", "EvolutionarySampler",
+        "GPSampler", "GridSampler", "NSGAIIISampler", "NSGAIISampler", "PartialFixedSampler",
+        "QMCSampler", "RandomSampler", "TPESampler", "nsgaii",
     ],
     "ridgeline.samplers.nsgaii": [
         "BLXAlphaCrossover", "BaseCrossover", "BaseMutation", "PolynomialMutation",

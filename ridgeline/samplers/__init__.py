@@ -9,10 +9,11 @@ from ridgeline.samplers._nsga import NSGAIIISampler, NSGAIISampler
 from ridgeline.samplers._partial_fixed import PartialFixedSampler
 from ridgeline.samplers._qmc import QMCSampler
 from ridgeline.samplers._random import RandomSampler
-from ridgeline.samplers._tpe import TPESampler
+from ridgeline.samplers._tpe import BOHBSampler, TPESampler
 
 __all__ = [
     "AutoSampler",
+    "BOHBSampler",
     "BaseSampler",
     "CmaEsSampler",
     "EvolutionarySampler",

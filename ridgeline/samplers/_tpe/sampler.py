@@ -64,9 +64,12 @@ def default_weights(n: int) -> np.ndarray:
 
 class _TrialContext:
     """What one trial's suggestions share: the split, the good group's weights with several
-    objectives, and the running trials (constant liar)."""
+    objectives, and the running trials (constant liar).
 
-    __slots__ = ("below", "below_weights", "history", "n", "pending")
+    ``below`` marks the good rows; ``active`` (None: all) the rows the model learns from at
+    all; ``startup`` says the trial is sampled at random."""
+
+    __slots__ = ("active", "below", "below_weights", "history", "n", "pending", "startup")
 
     def __init__(
         self,
@@ -75,12 +78,17 @@ class _TrialContext:
         below: np.ndarray,
         below_weights: np.ndarray | None,
         pending: list[FrozenTrial],
+        *,
+        startup: bool,
+        active: np.ndarray | None = None,
     ) -> None:
         self.history = history
         self.n = n
         self.below = below
         self.below_weights = below_weights
         self.pending = pending
+        self.startup = startup
+        self.active = active
 
 
 class TPESampler(BaseSampler):
@@ -276,21 +284,22 @@ class TPESampler(BaseSampler):
             pending = [t for t in pending if t._number != trial._number and t._params]
         else:
             pending = []
-        n = history.n
-        below: np.ndarray | None = None
-        weights: np.ndarray | None = None
-        if n >= self._n_startup_trials:
-            n_below = self._n_below(n)
-            below = history.below_mask(n_below)
-            if len(history.signs) > 1:
-                weights = history.below_weights(n_below)
-        ctx = _TrialContext(
-            history, n, below if below is not None else np.zeros(0, bool), weights, pending
-        )
+        ctx = self._split(history, pending)
         self._contexts[key] = ctx
         while len(self._contexts) > 256:  # trials asked but never told
             self._contexts.popitem(last=False)
         return ctx
+
+    def _split(self, history: History, pending: list[FrozenTrial]) -> _TrialContext:
+        """The good/bad split of the history for one trial (random before
+        ``n_startup_trials``)."""
+        n = history.n
+        if n < self._n_startup_trials:
+            return _TrialContext(history, n, np.zeros(0, bool), None, pending, startup=True)
+        n_below = self._n_below(n)
+        below = history.below_mask(n_below)
+        weights = history.below_weights(n_below) if len(history.signs) > 1 else None
+        return _TrialContext(history, n, below, weights, pending, startup=False)
 
     def _n_below(self, n: int) -> int:
         value = self._gamma(n)
@@ -325,7 +334,7 @@ class TPESampler(BaseSampler):
             return {}
         with self._lock:
             ctx = self._context(study, trial)
-            if ctx.n < self._n_startup_trials:
+            if ctx.startup:
                 return {}
             if self._group:
                 groups = [
@@ -351,7 +360,7 @@ class TPESampler(BaseSampler):
             if param_distribution.single():
                 return sample_uniform(self._rng, param_distribution)
             ctx = self._context(study, trial)
-            if ctx.n < self._n_startup_trials:
+            if ctx.startup:
                 return sample_uniform(self._rng, param_distribution)
             if self._multivariate and self._warn_independent_sampling:
                 _logger.warning(
@@ -385,6 +394,8 @@ class TPESampler(BaseSampler):
         mask = np.ones(n, dtype=bool)
         for column in columns:
             mask &= column.mask.view[:n]
+        if ctx.active is not None:
+            mask &= ctx.active
         below_rows = np.flatnonzero(mask & ctx.below)
         above_rows = np.flatnonzero(mask & ~ctx.below)
         if not self._parzen.consider_prior and len(below_rows) == 0:
@@ -486,11 +497,11 @@ class _TypeError(TPEArgumentError, TypeError):
     pass
 
 
-def _check_count(name: str, value: Any, minimum: int) -> None:
+def _check_count(name: str, value: Any, minimum: int, owner: str = _OWNER) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise _TypeError(f"`{name}` of {_OWNER} must be an int; got {value!r}.")
+        raise _TypeError(f"`{name}` of {owner} must be an int; got {value!r}.")
     if value < minimum:
-        raise TPEArgumentError(f"`{name}` of {_OWNER} must be >= {minimum}; got {value!r}.")
+        raise TPEArgumentError(f"`{name}` of {owner} must be >= {minimum}; got {value!r}.")
 
 
 def _check_distance_funcs(
