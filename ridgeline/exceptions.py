@@ -36,6 +36,16 @@ class TrialPruned(RidgelineError):
     """
 
 
+class TrialTimeoutError(RidgelineError, TimeoutError):
+    """A trial ran past the per-trial time limit of ``Study.optimize(trial_timeout=...)`` with
+    ``on_trial_timeout="fail"``.
+
+    Raised from ``trial.report`` or ``trial.should_prune`` once the limit has passed; the
+    optimize loop records the trial as ``FAIL`` with this message as its ``fail_reason`` and
+    goes on with the next trial.
+    """
+
+
 class StorageError(RidgelineError, RuntimeError):
     """A storage backend could not do what was asked (connection, schema, lock)."""
 

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ridgeline import logging as rl_logging
-from ridgeline.exceptions import RidgelineError, TrialPruned
+from ridgeline.exceptions import RidgelineError, TrialPruned, TrialTimeoutError
 from ridgeline.study._heartbeat import heartbeat
 from ridgeline.study._progress import ProgressBar
 from ridgeline.study._tell import resolve_values, tell
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
+from ridgeline.trial._time_limit import TIMEOUT_KEY, TimeLimit, check_time_limit_args
 from ridgeline.trial._trial import Trial
 
 if TYPE_CHECKING:
@@ -93,8 +94,16 @@ def _check_args(
 class _Budget:
     """Shared counters deciding whether another trial may start (thread-safe)."""
 
-    def __init__(self, n_trials: int | None, timeout: float | None) -> None:
+    def __init__(
+        self,
+        n_trials: int | None,
+        timeout: float | None,
+        trial_timeout: float | None = None,
+        on_trial_timeout: str = "prune",
+    ) -> None:
         self.n_trials = n_trials
+        self.trial_timeout = trial_timeout
+        self.on_trial_timeout = on_trial_timeout
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.started = 0
         self.lock = threading.Lock()
@@ -123,8 +132,11 @@ def optimize(
     callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None,
     gc_after_trial: bool,
     show_progress_bar: bool,
+    trial_timeout: float | None = None,
+    on_trial_timeout: str = "prune",
 ) -> None:
     catch_t, callback_list, jobs = _check_args(func, n_trials, timeout, n_jobs, catch, callbacks)
+    limit = check_time_limit_args(trial_timeout, on_trial_timeout)
     local = study._thread_local
     if getattr(local, "in_optimize", False):
         raise _NestedOptimizeError(
@@ -134,7 +146,7 @@ def optimize(
         )
     local.in_optimize = True
     study._stop_flag = False
-    budget = _Budget(n_trials, timeout)
+    budget = _Budget(n_trials, timeout, limit, on_trial_timeout)
     progress = ProgressBar(study, show_progress_bar, n_trials, timeout)
     running: dict[int, Trial] = {}
     try:
@@ -201,7 +213,7 @@ def _worker(
     running: dict[int, Trial],
 ) -> None:
     while budget.take(study):
-        frozen = _run_trial(study, func, catch, running)
+        frozen = _run_trial(study, func, catch, running, budget)
         progress.update(frozen)
         for callback in callbacks:
             callback(study, frozen)
@@ -214,6 +226,7 @@ def _run_trial(
     func: ObjectiveFuncType,
     catch: tuple[type[BaseException], ...],
     running: dict[int, Trial],
+    budget: _Budget | None = None,
 ) -> FrozenTrial:
     storage = study._storage
     if storage.is_heartbeat_enabled():
@@ -223,6 +236,8 @@ def _run_trial(
             for trial_id in failed_ids:
                 callback(study, storage.get_trial(trial_id))
     trial = study.ask()
+    if budget is not None and budget.trial_timeout is not None:
+        trial._time_limit = TimeLimit(budget.trial_timeout, budget.on_trial_timeout)
     running[trial._trial_id] = trial
     error: BaseException | None = None
     state: TrialState | None = None
@@ -244,6 +259,8 @@ def _run_trial(
                 _fail_interrupted(study, trial)
                 raise
 
+        if state is None and trial._time_limit is not None:
+            state, reason = _finished_late(trial, trial._time_limit)
         if state is None:
             checked, reason = resolve_values(study, values)
             state = TrialState.COMPLETE if checked is not None else TrialState.FAIL
@@ -261,9 +278,22 @@ def _run_trial(
         running.pop(trial._trial_id, None)
 
     _log_finished(study, frozen, reason)
-    if error is not None and not isinstance(error, catch):
+    if error is not None and not isinstance(error, (*catch, TrialTimeoutError)):
         raise error
     return frozen
+
+
+def _finished_late(trial: Trial, limit: TimeLimit) -> tuple[TrialState | None, str | None]:
+    """For an objective that returned past its time limit without being stopped: PRUNED
+    (mode "prune") or FAIL with the reason (mode "fail"); (None, None) when in time."""
+    reason = limit.overrun()
+    if reason is None:
+        return None, None
+    if TIMEOUT_KEY not in trial._system_attrs:
+        trial.set_system_attr(TIMEOUT_KEY, reason)
+    if limit.mode == "fail":
+        return TrialState.FAIL, f"TrialTimeoutError: Trial {trial.number}: {reason}."
+    return TrialState.PRUNED, None
 
 
 def _fail_interrupted(study: Study, trial: Trial) -> None:

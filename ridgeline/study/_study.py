@@ -267,6 +267,9 @@ class Study:
         callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
+        *,
+        trial_timeout: float | None = None,
+        on_trial_timeout: str = "prune",
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` or ``timeout`` is reached, or ``stop()``.
 
@@ -281,6 +284,14 @@ class Study:
             callbacks: Called as ``callback(study, frozen_trial)`` after each trial.
             gc_after_trial: Run the garbage collector after each trial.
             show_progress_bar: Show a tqdm bar with the best value so far.
+            trial_timeout: Seconds of wall-clock time each trial may run (None: no limit).
+                A trial past it is stopped at its next ``trial.should_prune()`` (which returns
+                True), or, if it never asks, recorded as stopped when it returns; the reason
+                is in its system attribute ``trial_timeout``.
+            on_trial_timeout: ``"prune"`` (default): such a trial is PRUNED, with its last
+                reported value; ``"fail"``: it is FAIL (``trial.report`` and
+                ``trial.should_prune`` raise ``TrialTimeoutError`` past the limit) with the
+                reason in ``fail_reason``, and the study goes on.
 
         Raises:
             ValueError: On invalid arguments (names the argument and the value).
@@ -297,6 +308,8 @@ class Study:
             callbacks=callbacks,
             gc_after_trial=gc_after_trial,
             show_progress_bar=show_progress_bar,
+            trial_timeout=trial_timeout,
+            on_trial_timeout=on_trial_timeout,
         )
 
     def stop(self) -> None:

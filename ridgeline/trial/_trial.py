@@ -16,6 +16,7 @@ from ridgeline.exceptions import RidgelineError
 from ridgeline.trial._base import BaseTrial
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
+from ridgeline.trial._time_limit import TimeLimit
 
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
@@ -85,6 +86,7 @@ class Trial(BaseTrial):
         self._relative_search_space: dict[str, BaseDistribution] | None = None
         self._relative_params: dict[str, Any] | None = None
         self._sampler_view: Study | None = None
+        self._time_limit: TimeLimit | None = None
 
     # ------------------------------------------------------------------ snapshot
     def _frozen(self) -> FrozenTrial:
@@ -217,16 +219,22 @@ class Trial(BaseTrial):
         self.study._storage.set_trial_intermediate_value(self._trial_id, step, value)
         self._intermediate_values[step] = value
         self._snapshot = None
+        if self._time_limit is not None and self._time_limit.mode == "fail":
+            self._time_limit.check(self)
 
     def should_prune(self) -> bool:
         """Ask the study's pruner whether this trial should stop now.
 
-        Raise ``ridgeline.TrialPruned()`` when it returns True.
+        Raise ``ridgeline.TrialPruned()`` when it returns True. Under a per-trial time limit
+        (``Study.optimize(trial_timeout=...)``) it returns True once the limit has passed, or
+        with ``on_trial_timeout="fail"`` raises :class:`~ridgeline.exceptions.TrialTimeoutError`.
         """
         if len(self.study.directions) > 1:
             raise TrialUsageError(
                 "trial.should_prune is not supported for studies with several objectives."
             )
+        if self._time_limit is not None and self._time_limit.check(self):
+            return True
         return bool(self.study.pruner.prune(self.study, self._frozen()))
 
     # ------------------------------------------------------------------ attributes
