@@ -19,6 +19,7 @@ from ridgeline import (
     search_space,
     storages,
     study,
+    training,
     trial,
 )
 from ridgeline.exceptions import TrialPruned
@@ -59,5 +60,6 @@ __all__ = [
     "search_space",
     "storages",
     "study",
+    "training",
     "trial",
 ]

@@ -12,7 +12,7 @@ EXPECTED = {
         "__version__", "constraints", "copy_study", "create_study", "create_trial",
         "delete_study", "distributions", "exceptions", "get_all_study_names",
         "get_all_study_summaries", "load_study", "logging", "multi_objective", "pruners",
-        "samplers", "search_space", "storages", "study", "trial",
+        "samplers", "search_space", "storages", "study", "training", "trial",
     ],
     "ridgeline.constraints": [
         "CONSTRAINTS_KEY", "ConstraintsValueError", "feasible_trials", "is_feasible",
@@ -62,6 +62,12 @@ EXPECTED = {
         "FrozenStudy", "MaxTrialsCallback", "ObjectiveFuncType", "Study", "StudyDirection",
         "StudySummary", "copy_study", "create_study", "delete_study", "get_all_study_names",
         "get_all_study_summaries", "load_study",
+    ],
+    "ridgeline.training": [
+        "EarlyStopping", "SCHEDULE_NAMES", "TrainingArgumentError", "TrainingTypeError",
+        "accumulation_steps", "constant", "cosine_annealing", "effective_batch_size",
+        "exponential_decay", "linear_decay", "lr_schedule", "scale_learning_rate",
+        "step_decay", "warmup_cosine", "warmup_linear",
     ],
     "ridgeline.trial": [
         "BaseTrial", "FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial",
