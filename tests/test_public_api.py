@@ -11,7 +11,8 @@ EXPECTED = {
         "FixedTrial", "FrozenTrial", "Study", "Trial", "TrialPruned", "TrialState",
         "__version__", "constraints", "copy_study", "create_study", "create_trial",
         "delete_study", "distributions", "exceptions", "get_all_study_names",
-        "get_all_study_summaries", "load_study", "logging", "multi_objective", "pruners",
+        "get_all_study_summaries", "load_study", "logging", "multi_objective", "pbt",
+        "pruners",
         "samplers", "search_space", "storages", "study", "training", "trial",
     ],
     "ridgeline.constraints": [
@@ -36,6 +37,13 @@ EXPECTED = {
         "HypervolumeHistory", "chebyshev", "hypervolume", "hypervolume_contributions",
         "hypervolume_history", "knee_point", "knee_trial", "nondominated_mask",
         "nondominated_ranks", "reference_point", "weighted_sum",
+    ],
+    "ridgeline.pbt": [
+        "BaseSegmentExecutor", "CheckpointNotFoundError", "CheckpointStore",
+        "InMemoryCheckpointStore", "LocalCheckpointStore", "PBTError", "PBTResult",
+        "PopulationBasedTraining", "ProcessSegmentExecutor", "ScheduleEntry", "SegmentContext",
+        "SegmentOutcome", "SegmentTask", "ThreadSegmentExecutor", "get_best_trial",
+        "get_lineage", "get_schedule",
     ],
     "ridgeline.pruners": [
         "BasePruner", "HyperbandPruner", "MedianPruner", "NopPruner", "PatientPruner", "PercentilePruner",
