@@ -46,8 +46,8 @@ EXPECTED = {
         "get_lineage", "get_schedule",
     ],
     "ridgeline.pruners": [
-        "BasePruner", "HyperbandPruner", "MedianPruner", "NopPruner", "PatientPruner", "PercentilePruner",
-        "SuccessiveHalvingPruner", "ThresholdPruner",
+        "BasePruner", "HyperbandPruner", "MedianPruner", "NopPruner", "PatientPruner",
+        "PercentilePruner", "SuccessiveHalvingPruner", "ThresholdPruner", "WilcoxonPruner",
     ],
     "ridgeline.samplers": [
         "AutoSampler", "BOHBSampler", "BaseSampler", "CmaEsSampler", "EvolutionarySampler",

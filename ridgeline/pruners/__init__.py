@@ -5,6 +5,7 @@ from ridgeline.pruners._patient import PatientPruner
 from ridgeline.pruners._percentile import MedianPruner, PercentilePruner
 from ridgeline.pruners._successive_halving import SuccessiveHalvingPruner
 from ridgeline.pruners._threshold import ThresholdPruner
+from ridgeline.pruners._wilcoxon import WilcoxonPruner
 
 __all__ = [
     "BasePruner",
@@ -15,4 +16,5 @@ __all__ = [
     "PercentilePruner",
     "SuccessiveHalvingPruner",
     "ThresholdPruner",
+    "WilcoxonPruner",
 ]

@@ -26,6 +26,7 @@ from ridgeline.pruners import (
     PercentilePruner,
     SuccessiveHalvingPruner,
     ThresholdPruner,
+    WilcoxonPruner,
 )
 from ridgeline.samplers import RandomSampler
 from ridgeline.study import StudyDirection
@@ -87,6 +88,8 @@ CASES = {
         lambda d: HyperbandPruner(min_resource=WARMUP, max_resource=N_STEPS, reduction_factor=2),
         True,
     ),
+    # Steps as instances: a bad trial loses to the best trial on each; 4 losses give p = 1/16.
+    "wilcoxon": Case(lambda d: WilcoxonPruner(p_threshold=0.1, n_startup_steps=WARMUP), True),
 }
 
 
