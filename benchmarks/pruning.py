@@ -81,6 +81,8 @@ from benchmarks.problems.learning_curves import (  # noqa: E402
 )
 
 REFERENCE = "ridgeline-nopruning"
+PEER = "optuna-hyperband"
+"""The head-to-head table compares every ridgeline optimizer with this one."""
 FRACTIONS = ((1, 3), (1, 1))
 """Budgets at which quality is compared, as fractions of the full budget."""
 
@@ -196,7 +198,14 @@ def run_study(
     if entry.library == "optuna":
         framework.logging.set_verbosity(framework.logging.WARNING)
     sampler, pruner = entry.make(seed, problem.max_steps)
-    study = framework.create_study(direction=problem.direction, sampler=sampler, pruner=pruner)
+    # A fixed name: Optuna's HyperbandPruner assigns brackets by a hash of the study name and
+    # the trial number, so a generated (random) name would make its runs irreproducible.
+    study = framework.create_study(
+        study_name=f"{problem.name}-{name}-{seed}",
+        direction=problem.direction,
+        sampler=sampler,
+        pruner=pruner,
+    )
     trials: list[list[Any]] = []
     spent = 0
 
@@ -322,12 +331,14 @@ class Summary:
     problems: list[str]
     reference: str | None
     value: dict[tuple[str, str, int], list[float]] = field(default_factory=dict)
+    by_seed: dict[tuple[str, str, int, int], float] = field(default_factory=dict)
     rank: dict[tuple[str, str, int], list[float]] = field(default_factory=dict)
     steps_to: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     trials: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     complete: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     seconds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     target: dict[str, float] = field(default_factory=dict)
+    signs: dict[str, float] = field(default_factory=dict)
     budget: dict[str, int] = field(default_factory=dict)
 
     def ratio(self, o: str, p: str) -> float:
@@ -361,6 +372,7 @@ def summarize(runs: Sequence[dict[str, Any]], directions: dict[str, str]) -> Sum
         summary.seconds.setdefault(key, []).append(r["seconds"])
     for p in problems:
         sign = 1.0 if directions[p] == "minimize" else -1.0
+        summary.signs[p] = sign
         seeds = sorted({r["seed"] for r in runs if r["problem"] == p})
         for j, (num, den) in enumerate(FRACTIONS):
             steps = summary.budget[p] * num // den
@@ -369,6 +381,7 @@ def summarize(runs: Sequence[dict[str, Any]], directions: dict[str, str]) -> Sum
                 values = [best_at(curves[(o, p, s)], steps) for o in have]
                 for o, v in zip(have, values, strict=True):
                     summary.value.setdefault((o, p, j), []).append(v)
+                    summary.by_seed[(o, p, j, s)] = v
                 if len(have) == len(optimizers):
                     signed = [math.inf if math.isnan(v) else sign * v for v in values]
                     for o, rk in zip(have, ranks(signed), strict=True):
@@ -426,6 +439,41 @@ def _fraction_label(j: int) -> str:
     return "all" if num == den else f"{num}/{den}"
 
 
+def head_to_head(summary: Summary, o: str, peer: str, j: int) -> tuple[int, int, int]:
+    """(wins, ties, losses) of ``o`` against ``peer`` over the (problem, seed) pairs both ran,
+    by best final value after budget fraction ``j`` (no value loses to any value)."""
+    counts = [0, 0, 0]
+    for (name, p, jj, s), mine in summary.by_seed.items():
+        theirs = summary.by_seed.get((peer, p, jj, s))
+        if name != o or jj != j or theirs is None:
+            continue
+        sign = summary.signs[p]
+        a = math.inf if math.isnan(mine) else sign * mine
+        b = math.inf if math.isnan(theirs) else sign * theirs
+        counts[0 if a < b else 1 if a == b else 2] += 1
+    return counts[0], counts[1], counts[2]
+
+
+def _head_to_head(summary: Summary, labels: Sequence[str]) -> list[str]:
+    ours = [o for o in summary.optimizers if o.startswith("ridgeline-")]
+    if PEER not in summary.optimizers or not ours:
+        return []
+    lines = [
+        "",
+        f"### Head to head with {PEER}: (problem, seed) pairs won / tied / lost on best "
+        "final value at equal steps",
+        "",
+    ]
+    rows = []
+    for o in ours:
+        cells = []
+        for j in range(len(labels)):
+            wins, ties, losses = head_to_head(summary, o, PEER, j)
+            cells.append(f"{wins} / {ties} / {losses}")
+        rows.append([o, *cells])
+    return lines + _table(["optimizer", *(f"@{lb}" for lb in labels)], rows)
+
+
 def render(summary: Summary) -> str:
     """Markdown: the overall table, steps ratios and trials per problem, then one table per
     problem with the best final values."""
@@ -458,6 +506,7 @@ def render(summary: Summary) -> str:
         "trials/run",
     ]
     lines += _table(head, rows)
+    lines += _head_to_head(summary, labels)
     if summary.reference is not None:
         lines += [
             "",
