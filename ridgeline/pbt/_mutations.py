@@ -9,6 +9,7 @@ nothing here knows about studies or storage.
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -175,7 +176,7 @@ def sample(space: BaseDistribution, rng: np.random.Generator) -> Any:
     assert isinstance(space, FloatDistribution)
     if space.step is not None:
         n = round((space.high - space.low) / space.step)
-        return _on_grid(space, space.low + space.step * int(rng.integers(n + 1)))
+        return _on_grid(space, int(rng.integers(n + 1)))
     if space.log:
         x = math.exp(rng.uniform(math.log(space.low), math.log(space.high)))
     else:
@@ -219,18 +220,16 @@ def perturb(space: BaseDistribution, value: Any, factor: float, rng: np.random.G
     assert isinstance(space, FloatDistribution)
     moved_f = float(value) * factor
     if space.step is not None:
-        moved_f = space.low + space.step * round((moved_f - space.low) / space.step)
-        return _on_grid(space, moved_f)
+        return _on_grid(space, round((moved_f - space.low) / space.step))
     return float(min(max(moved_f, space.low), space.high))
 
 
-def _on_grid(space: FloatDistribution, x: float) -> float:
-    x = float(min(max(x, space.low), space.high))
-    # low + k * step in binary floating point may miss the decimal grid by an ulp; rounding
-    # to the step's decimals keeps stored values readable (0.30000000000000004 -> 0.3).
+def _on_grid(space: FloatDistribution, k: int) -> float:
+    """``low + k * step``, clipped to the bounds, computed in decimal as the distribution
+    computes its grid (so that 0 + 3 * 0.1 is stored as 0.3, not 0.30000000000000004)."""
     assert space.step is not None
-    decimals = max(0, -math.floor(math.log10(space.step)) + 6)
-    return float(min(max(round(x, decimals), space.low), space.high))
+    x = float(decimal.Decimal(str(space.low)) + k * decimal.Decimal(str(space.step)))
+    return float(min(max(x, space.low), space.high))
 
 
 def choose_factor(factors: Sequence[float], rng: np.random.Generator) -> float:
