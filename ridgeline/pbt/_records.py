@@ -140,15 +140,14 @@ def read_segments(study: Study) -> dict[tuple[int, int], FrozenTrial]:
     return found
 
 
-def _trial_by_number(study: Study, trial: FrozenTrial | int) -> FrozenTrial:
+def _trial_by_number(study: Study, trials: list[FrozenTrial], trial: Any) -> FrozenTrial:
     number = trial.number if isinstance(trial, FrozenTrial) else trial
     if isinstance(number, bool) or not isinstance(number, int):
         raise PBTTypeError(f"`trial` must be a FrozenTrial or a trial number; got {trial!r}.")
-    trials = study.get_trials(deepcopy=False)
-    if 0 <= number < len(trials) and trials[number].number == number:
-        found = trials[number]
-    else:
-        found = next((t for t in trials if t.number == number), None)  # type: ignore[assignment]
+    # Trials are numbered 0, 1, 2, ... in order within a study.
+    found = trials[number] if 0 <= number < len(trials) else None
+    if found is not None and found.number != number:
+        found = next((t for t in trials if t.number == number), None)
     if found is None or not is_segment(found):
         raise PBTError(
             f"`trial` must be a segment trial of population-based training in study "
@@ -176,9 +175,10 @@ def get_lineage(study: Study, trial: FrozenTrial | int) -> list[FrozenTrial]:
         >>> [t.system_attrs["pbt:segment"] for t in get_lineage(result.study, result.best_trial)]
         [0, 1, 2]
     """
-    chain = [_trial_by_number(study, trial)]
-    while chain[-1].system_attrs.get(PARENT_KEY) is not None:
-        chain.append(_trial_by_number(study, int(chain[-1].system_attrs[PARENT_KEY])))
+    trials = study.get_trials(deepcopy=False)
+    chain = [_trial_by_number(study, trials, trial)]
+    while (parent := chain[-1].system_attrs.get(PARENT_KEY)) is not None:
+        chain.append(_trial_by_number(study, trials, int(parent)))
     return chain[::-1]
 
 
