@@ -19,6 +19,7 @@ def _run(*args: str) -> str:
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_example_runs_and_resumes(tmp_path: Path) -> None:
     out = _run("examples/pbt_digits.py", "--quick", "--out", str(tmp_path), "--n-jobs", "1")
     assert "Budget: 160 training steps per method" in out
