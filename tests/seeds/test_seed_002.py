@@ -1,4 +1,4 @@
-# ruff: noqa: E402, I001, UP006, UP035
+# ruff: noqa: E402, F401, I001, RUF013, UP006, UP035
 """Seed 002 ("hyperparameter-optimization" skill), code blocks run with ridgeline.
 
 Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
@@ -8,14 +8,15 @@ Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
 
 Covered: "Parameter Types and Ranges" (``create_search_space``), "Search Space Best
 Practices" (with ``trial`` bound to ``study.ask()``), "Basic Study Setup" (its
-``create_study`` with ``HyperbandPruner`` on a SQLite file, 12 trials instead of 100), "Distributed Optimization" (two OS processes on one SQLite file, and on PostgreSQL,
-by binding the seed's ``storage`` variable), "Custom Analysis", "Compute Budget Planning",
+``create_study`` with ``HyperbandPruner`` on a SQLite file, 12 trials instead of 100),
+"Distributed Optimization" (two OS processes on one SQLite file, and on PostgreSQL, by
+binding the seed's ``storage`` variable), "Custom Analysis", "Compute Budget Planning",
 "Early Stopping Integration", "Multi-Objective Optimization" (``NSGAIISampler``; the model's
 ``parameters()`` are the training helpers' layers, with ``numel()``).
 
 Skipped, with the missing feature: "Ray Tune Integration" and "Population Based Training"
-(Ray Tune); "Optuna Visualization" (``optuna.importance``,
-``optuna.visualization``); "Reproducible HPO" (PyTorch).
+(Ray Tune); "Optuna Visualization" (``optuna.importance``, ``optuna.visualization``);
+"Reproducible HPO" (PyTorch).
 """
 
 import os
