@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ridgeline.pruners._base import BasePruner
 from ridgeline.pruners._checks import PrunerArgumentError, check_int
-from ridgeline.pruners._successive_halving import rung_prune
+from ridgeline.pruners._rungs import RungBooks, rung_prune
 from ridgeline.study._view import filtered_study
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
@@ -141,6 +141,7 @@ class HyperbandPruner(BasePruner):
                 )
             self._max_resource = int(max_resource)
         self._cycle: list[int] | None = None
+        self._books = RungBooks()
         if self._max_resource is not None:
             self._set_brackets(self._max_resource)
         self._lock = threading.Lock()
@@ -209,16 +210,15 @@ class HyperbandPruner(BasePruner):
         assert bracket is not None
         if trial._system_attrs.get(_BRACKET_KEY) != bracket:
             study._storage.set_trial_system_attr(trial._trial_id, _BRACKET_KEY, bracket)
-        return rung_prune(
+        book = self._books.get(
             study,
-            trial,
-            resource=self._min_resource,
-            reduction_factor=self._reduction_factor,
-            min_early_stopping_rate=bracket,
-            bootstrap_count=self._bootstrap_count,
-            key_prefix=f"hyperband:b{bracket}:rung_",
-            member=lambda t: self.bracket_of(t._number) == bracket,
+            self._min_resource,
+            self._reduction_factor,
+            bracket,
+            f"hyperband:b{bracket}:rung_",
+            lambda t: self.bracket_of(t._number) == bracket,
         )
+        return rung_prune(study, trial, book, bootstrap_count=self._bootstrap_count)
 
     def sampler_study(self, study: Study, trial: FrozenTrial) -> Study:
         """The trials of ``trial``'s bracket only, as a study view for the sampler (the whole

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ridgeline.pruners._base import BasePruner
 from ridgeline.pruners._checks import PrunerArgumentError, check_int
-from ridgeline.study._study_direction import StudyDirection
+from ridgeline.pruners._rungs import RUNG_KEY, RungBooks, rung_prune
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 
 if TYPE_CHECKING:
     from ridgeline.study._study import Study
 
-__all__ = ["SuccessiveHalvingPruner", "rung_prune"]
-
-# A trial's value at rung k is kept in its system attributes under this prefix + k, so every
-# worker (and a resumed study) sees the same rungs.
-_RUNG_KEY = "asha:rung_"
-_SEEN = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED)
+__all__ = ["SuccessiveHalvingPruner"]
 
 
 class SuccessiveHalvingPruner(BasePruner):
@@ -96,27 +89,30 @@ class SuccessiveHalvingPruner(BasePruner):
             owner, "min_early_stopping_rate", min_early_stopping_rate, 0
         )
         self._bootstrap_count = check_int(owner, "bootstrap_count", bootstrap_count, 0)
+        self._books = RungBooks()
+        self._auto_resource: dict[tuple[int, int], int] = {}
 
     def _resource(self, study: Study) -> int | None:
         if self._min_resource is not None:
             return self._min_resource
+        key = (id(study._storage), study._study_id)
+        found = self._auto_resource.get(key)
+        if found is not None:
+            return found
         for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
             if t.last_step is not None:
-                return max(1, (t.last_step + 1) // 100)
+                found = self._auto_resource[key] = max(1, (t.last_step + 1) // 100)
+                return found
         return None
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         resource = self._resource(study)
         if resource is None:
             return False
-        return rung_prune(
-            study,
-            trial,
-            resource=resource,
-            reduction_factor=self._reduction_factor,
-            min_early_stopping_rate=self._min_early_stopping_rate,
-            bootstrap_count=self._bootstrap_count,
+        book = self._books.get(
+            study, resource, self._reduction_factor, self._min_early_stopping_rate, RUNG_KEY, None
         )
+        return rung_prune(study, trial, book, bootstrap_count=self._bootstrap_count)
 
     def __repr__(self) -> str:
         resource: Any = "auto" if self._min_resource is None else self._min_resource
@@ -125,70 +121,3 @@ class SuccessiveHalvingPruner(BasePruner):
             f"{self._reduction_factor}, min_early_stopping_rate={self._min_early_stopping_rate}"
             f", bootstrap_count={self._bootstrap_count})"
         )
-
-
-def rung_prune(
-    study: Study,
-    trial: FrozenTrial,
-    *,
-    resource: int,
-    reduction_factor: int,
-    min_early_stopping_rate: int,
-    bootstrap_count: int,
-    key_prefix: str = _RUNG_KEY,
-    member: Callable[[FrozenTrial], bool] | None = None,
-) -> bool:
-    """ASHA's decision for ``trial`` at its latest report (see
-    :class:`SuccessiveHalvingPruner`), with rung values kept under ``key_prefix + k`` and
-    judged only against the trials ``member`` accepts (all by default)."""
-    step = trial.last_step
-    if step is None:
-        return False
-    value = trial._intermediate_values[step]
-    if math.isnan(value):
-        return True
-    maximize = study.direction == StudyDirection.MAXIMIZE
-    # The rungs this report crosses: those past the previous report, up to this step
-    # (worked out from the steps, so a repeated should_prune() decides the same again).
-    previous = max((s for s in trial._intermediate_values if s < step), default=-1)
-    eta = reduction_factor
-    rung = 0
-    while (rung_step := resource * eta ** (min_early_stopping_rate + rung)) <= step:
-        if rung_step > previous:
-            key = key_prefix + str(rung)
-            study._storage.set_trial_system_attr(trial._trial_id, key, value)
-            others = [
-                v
-                for t in study.get_trials(deepcopy=False, states=_SEEN)
-                if t._trial_id != trial._trial_id
-                and (member is None or member(t))
-                and (v := _rung_value(t, key, rung_step)) is not None
-            ]
-            competing = [*others, value]
-            if len(competing) < bootstrap_count:
-                return True
-            if not _promotable(value, competing, eta, maximize):
-                return True
-        rung += 1
-    return False
-
-
-def _rung_value(trial: FrozenTrial, key: str, rung_step: int) -> float | None:
-    """``trial``'s value at a rung: the one recorded there, or, for a finished trial the pruner
-    never saw at that rung (added with ``add_trial``, or run before this pruner), its value
-    at the first step it reported at or past the rung's step."""
-    if key in trial._system_attrs:
-        return float(trial._system_attrs[key])
-    if trial.state == TrialState.RUNNING:
-        return None
-    past = [s for s in trial._intermediate_values if s >= rung_step]
-    return trial._intermediate_values[min(past)] if past else None
-
-
-def _promotable(value: float, competing: list[float], eta: int, maximize: bool) -> bool:
-    """Whether ``value`` is among the best ``len(competing) // eta`` of ``competing`` (or, when
-    that is none, the best of all)."""
-    ordered = sorted((v for v in competing if not math.isnan(v)), reverse=maximize)
-    keep = max(len(competing) // eta, 1)
-    cutoff = ordered[min(keep, len(ordered)) - 1]
-    return value >= cutoff if maximize else value <= cutoff
