@@ -5,6 +5,14 @@ Every function returns a frozen dataclass with ``to_dict()`` and ``to_markdown()
 """
 
 from ridgeline.analysis._checks import AnalysisError, AnalysisTypeError
+from ridgeline.analysis._convergence import ConvergenceResult, convergence
+from ridgeline.analysis._failures import (
+    FailureBin,
+    FailureGroup,
+    FailureReport,
+    ParamFailures,
+    failures,
+)
 from ridgeline.analysis._sensitivity import (
     CategoryGroup,
     ParamSensitivity,
@@ -16,7 +24,14 @@ __all__ = [
     "AnalysisError",
     "AnalysisTypeError",
     "CategoryGroup",
+    "ConvergenceResult",
+    "FailureBin",
+    "FailureGroup",
+    "FailureReport",
+    "ParamFailures",
     "ParamSensitivity",
     "SensitivityResult",
+    "convergence",
+    "failures",
     "sensitivity",
 ]
