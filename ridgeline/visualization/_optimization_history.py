@@ -12,8 +12,7 @@ import numpy as np
 from ridgeline.samplers._constraints import is_feasible
 from ridgeline.visualization._utils import (
     TargetFunc,
-    VisualizationError,
-    check_study,
+    as_studies,
     check_target,
     completed_trials,
     empty_reason,
@@ -72,15 +71,6 @@ class OptimizationHistoryInfo:
     band: HistoryBand | None
     target_name: str
     empty_reason: str | None
-
-
-def _as_studies(study: Any, owner: str) -> list[Study]:
-    if isinstance(study, Sequence):
-        studies = [check_study(s, owner) for s in study]
-        if not studies:
-            raise VisualizationError(f"`study` of {owner} must not be an empty list.")
-        return studies
-    return [check_study(study, owner)]
 
 
 def _series(study: Study, target: TargetFunc | None) -> HistorySeries:
@@ -142,7 +132,7 @@ def _get_optimization_history_info(
 ) -> OptimizationHistoryInfo:
     """The data of :func:`plot_optimization_history`."""
     owner = "plot_optimization_history"
-    studies = _as_studies(study, owner)
+    studies = as_studies(study, owner)
     for s in studies:
         check_target(s, target, owner)
     series = tuple(_series(s, target) for s in studies)

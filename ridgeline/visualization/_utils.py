@@ -78,6 +78,15 @@ def check_study(study: Any, owner: str) -> Study:
     return result
 
 
+def as_studies(study: Any, owner: str) -> list[Study]:
+    if isinstance(study, Sequence):
+        studies = [check_study(s, owner) for s in study]
+        if not studies:
+            raise VisualizationError(f"`study` of {owner} must not be an empty list.")
+        return studies
+    return [check_study(study, owner)]
+
+
 def check_target(study: Study, target: TargetFunc | None, owner: str) -> None:
     """A single-objective plot of a study with several objectives needs ``target``."""
     if target is not None and not callable(target):
@@ -121,7 +130,8 @@ def empty_reason(study: Study, kind: str = "completed") -> str:
     counts: dict[str, int] = {}
     for t in trials:
         counts[t.state.name.lower()] = counts.get(t.state.name.lower(), 0) + 1
-    states = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    words = {"fail": "failed"}
+    states = ", ".join(f"{n} {words.get(s, s)}" for s, n in sorted(counts.items()))
     return f"The study has no {kind} trials ({states})."
 
 
