@@ -12,6 +12,7 @@ from ridgeline import (
     constraints,
     distributions,
     exceptions,
+    importance,
     logging,
     multi_objective,
     pbt,
@@ -22,6 +23,7 @@ from ridgeline import (
     study,
     training,
     trial,
+    visualization,
 )
 from ridgeline.exceptions import TrialPruned
 from ridgeline.study import (
@@ -53,6 +55,7 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
+    "importance",
     "load_study",
     "logging",
     "multi_objective",
@@ -64,4 +67,5 @@ __all__ = [
     "study",
     "training",
     "trial",
+    "visualization",
 ]

@@ -11,9 +11,11 @@ EXPECTED = {
         "FixedTrial", "FrozenTrial", "Study", "Trial", "TrialPruned", "TrialState",
         "__version__", "constraints", "copy_study", "create_study", "create_trial",
         "delete_study", "distributions", "exceptions", "get_all_study_names",
-        "get_all_study_summaries", "load_study", "logging", "multi_objective", "pbt",
+        "get_all_study_summaries", "importance", "load_study", "logging", "multi_objective",
+        "pbt",
         "pruners",
         "samplers", "search_space", "storages", "study", "training", "trial",
+        "visualization",
     ],
     "ridgeline.constraints": [
         "CONSTRAINTS_KEY", "ConstraintsValueError", "feasible_trials", "is_feasible",
@@ -27,6 +29,11 @@ EXPECTED = {
     "ridgeline.exceptions": [
         "DuplicatedStudyError", "RidgelineError", "StorageError", "StorageInternalError",
         "TrialPruned", "UnknownStudyError", "UpdateFinishedTrialError",
+    ],
+    "ridgeline.importance": [
+        "BaseImportanceEvaluator", "FanovaImportanceEvaluator", "ImportanceError",
+        "ImportanceTypeError", "MeanDecreaseImpurityImportanceEvaluator",
+        "PedAnovaImportanceEvaluator", "get_param_importances",
     ],
     "ridgeline.logging": [
         "CRITICAL", "DEBUG", "ERROR", "FATAL", "INFO", "WARN", "WARNING",
@@ -79,6 +86,12 @@ EXPECTED = {
     ],
     "ridgeline.trial": [
         "BaseTrial", "FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial",
+    ],
+    "ridgeline.visualization": [
+        "VisualizationError", "is_available", "matplotlib", "plot_contour", "plot_edf",
+        "plot_hypervolume_history", "plot_intermediate_values", "plot_optimization_history",
+        "plot_parallel_coordinate", "plot_param_importances", "plot_pareto_front", "plot_rank",
+        "plot_slice", "plot_timeline",
     ],
 }  # fmt: skip
 
