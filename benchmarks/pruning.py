@@ -41,7 +41,7 @@ Usage::
     python benchmarks/pruning.py --problems synthetic --seeds 7 --jobs 2 --out pruning.md
     python benchmarks/pruning.py --optimizers ridgeline-nopruning ridgeline-asha \\
         --problems lc_powerlaw --budget-scale 0.2 --runs-out runs.json
-    python benchmarks/pruning.py --from-json runs.json
+    python benchmarks/pruning.py --from-json runs.json more_seeds.json
     python benchmarks/pruning.py --list
 """
 
@@ -635,7 +635,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", type=Path, help="also write the markdown tables here")
     parser.add_argument("--runs-out", type=Path, help="save the raw runs here (JSON)")
-    parser.add_argument("--from-json", type=Path, help="make the tables from a saved --runs-out")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        nargs="+",
+        help="make the tables from saved --runs-out files (runs of different seeds merge)",
+    )
     parser.add_argument("--list", action="store_true", help="list optimizers and problems")
     return parser
 
@@ -656,11 +661,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{p.name:22} {p.group:10} {p.description}")
         return 0
     if args.from_json:
-        saved = json.loads(args.from_json.read_text())
-        header += [f"From `{args.from_json}`, made by `{shlex.join(saved['command'])}`.", ""]
-        return _emit(
-            header, saved["versions"], summarize(saved["runs"], saved["directions"]), args.out
-        )
+        runs, directions = [], {}
+        seen: set[tuple[str, str, int]] = set()
+        for path in args.from_json:
+            saved = json.loads(path.read_text())
+            header += [f"From `{path}`, made by `{shlex.join(saved['command'])}`.", ""]
+            for r in saved["runs"]:
+                key = (r["optimizer"], r["problem"], r["seed"])
+                if key in seen:
+                    print(f"error: {path} repeats the run {key}", file=sys.stderr)
+                    return 2
+                seen.add(key)
+                runs.append(r)
+            directions.update(saved["directions"])
+        return _emit(header, saved["versions"], summarize(runs, directions), args.out)
     try:
         problems = problems_named(args.problems)
         unknown = [o for o in args.optimizers if o not in OPTIMIZERS]
