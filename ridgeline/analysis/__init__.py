@@ -5,6 +5,13 @@ Every function returns a frozen dataclass with ``to_dict()`` and ``to_markdown()
 """
 
 from ridgeline.analysis._checks import AnalysisError, AnalysisTypeError
+from ridgeline.analysis._comparison import (
+    ComparisonResult,
+    OptimizerSummary,
+    PairwiseComparison,
+    compare_optimizers,
+    run_comparison,
+)
 from ridgeline.analysis._convergence import ConvergenceResult, convergence
 from ridgeline.analysis._failures import (
     FailureBin,
@@ -12,6 +19,12 @@ from ridgeline.analysis._failures import (
     FailureReport,
     ParamFailures,
     failures,
+)
+from ridgeline.analysis._revalidation import (
+    SEED_ATTR,
+    ConfigRevalidation,
+    RevalidationResult,
+    revalidate,
 )
 from ridgeline.analysis._sensitivity import (
     CategoryGroup,
@@ -24,14 +37,23 @@ __all__ = [
     "AnalysisError",
     "AnalysisTypeError",
     "CategoryGroup",
+    "ComparisonResult",
+    "ConfigRevalidation",
     "ConvergenceResult",
     "FailureBin",
     "FailureGroup",
     "FailureReport",
+    "OptimizerSummary",
+    "PairwiseComparison",
     "ParamFailures",
     "ParamSensitivity",
+    "RevalidationResult",
+    "SEED_ATTR",
     "SensitivityResult",
+    "compare_optimizers",
     "convergence",
     "failures",
+    "revalidate",
+    "run_comparison",
     "sensitivity",
 ]

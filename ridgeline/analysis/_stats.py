@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = [
     "bootstrap_mean_ci",
@@ -28,7 +29,7 @@ __all__ = [
 _EXACT_U_MAX = 20
 
 
-def rankdata(x: Sequence[float] | np.ndarray) -> np.ndarray:
+def rankdata(x: npt.ArrayLike) -> np.ndarray:
     """Ranks from 1, ties sharing the average of the ranks they span.
 
     Example:
@@ -49,7 +50,7 @@ def rankdata(x: Sequence[float] | np.ndarray) -> np.ndarray:
     return ranks
 
 
-def pearson(x: np.ndarray, y: np.ndarray) -> float:
+def pearson(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     """Pearson's correlation; NaN when fewer than 2 points or either side is constant.
 
     Example:
@@ -68,12 +69,12 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.clip((dx @ dy) / denom, -1.0, 1.0))
 
 
-def spearman(x: np.ndarray, y: np.ndarray) -> float:
+def spearman(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     """Spearman's rank correlation: Pearson's correlation of the (average-tie) ranks."""
     return pearson(rankdata(x), rankdata(y))
 
 
-def welch_t_test(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
+def welch_t_test(a: npt.ArrayLike, b: npt.ArrayLike) -> tuple[float, float, float]:
     """Welch's unequal-variance t-test of equal means, two-sided.
 
     Returns:
@@ -99,7 +100,7 @@ def welch_t_test(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, 
     return t, df, min(p, 1.0)
 
 
-def mann_whitney_u(a: Sequence[float], b: Sequence[float]) -> tuple[float, float]:
+def mann_whitney_u(a: npt.ArrayLike, b: npt.ArrayLike) -> tuple[float, float]:
     """Mann-Whitney U test (Wilcoxon rank-sum), two-sided.
 
     ``U`` counts the pairs ``(a_i, b_j)`` with ``a_i > b_j`` (ties count 1/2). Without ties
@@ -158,7 +159,7 @@ def _u_null_counts(n1: int, n2: int) -> np.ndarray:
     return table[n2]
 
 
-def cohens_d(a: Sequence[float], b: Sequence[float]) -> float:
+def cohens_d(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
     """Cohen's d: ``(mean(a) - mean(b)) / s_pooled``, ``s_pooled`` from the two unbiased
     (ddof=1) variances weighted by their degrees of freedom.
 
@@ -198,7 +199,7 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return out
 
 
-def t_interval(x: Sequence[float], level: float = 0.95) -> tuple[float, float]:
+def t_interval(x: npt.ArrayLike, level: float = 0.95) -> tuple[float, float]:
     """Two-sided t-based confidence interval of the mean; NaN bounds for fewer than 2 values.
 
     ``mean +- t_{(1+level)/2, n-1} * s / sqrt(n)`` with ``s`` the ddof=1 standard deviation.
@@ -215,7 +216,7 @@ def t_interval(x: Sequence[float], level: float = 0.95) -> tuple[float, float]:
 
 
 def bootstrap_mean_ci(
-    x: Sequence[float], n_bootstrap: int, rng: np.random.Generator, level: float = 0.95
+    x: npt.ArrayLike, n_bootstrap: int, rng: np.random.Generator, level: float = 0.95
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of the mean: the ``(1 -+ level)/2`` quantiles of the
     means of ``n_bootstrap`` resamples drawn with replacement (Efron & Tibshirani 1993, 13.3).
