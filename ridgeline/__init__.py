@@ -9,6 +9,7 @@ Example:
 """
 
 from ridgeline import (
+    analysis,
     constraints,
     distributions,
     exceptions,
@@ -46,6 +47,7 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "__version__",
+    "analysis",
     "constraints",
     "copy_study",
     "create_study",

@@ -9,13 +9,20 @@ import pytest
 EXPECTED = {
     "ridgeline": [
         "FixedTrial", "FrozenTrial", "Study", "Trial", "TrialPruned", "TrialState",
-        "__version__", "constraints", "copy_study", "create_study", "create_trial",
+        "__version__", "analysis", "constraints", "copy_study", "create_study", "create_trial",
         "delete_study", "distributions", "exceptions", "get_all_study_names",
         "get_all_study_summaries", "importance", "load_study", "logging", "multi_objective",
         "pbt",
         "pruners",
         "samplers", "search_space", "storages", "study", "training", "trial",
         "visualization",
+    ],
+    "ridgeline.analysis": [
+        "AnalysisError", "AnalysisTypeError", "CategoryGroup", "ComparisonResult",
+        "ConfigRevalidation", "ConvergenceResult", "FailureBin", "FailureGroup", "FailureReport",
+        "OptimizerSummary", "PairwiseComparison", "ParamFailures", "ParamSensitivity",
+        "RevalidationResult", "SEED_ATTR", "SensitivityResult", "compare_optimizers",
+        "convergence", "failures", "revalidate", "run_comparison", "sensitivity",
     ],
     "ridgeline.constraints": [
         "CONSTRAINTS_KEY", "ConstraintsValueError", "feasible_trials", "is_feasible",
