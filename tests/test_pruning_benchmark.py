@@ -97,9 +97,14 @@ def test_metrics_follow_the_best_complete_trial() -> None:
 def test_main_renders_every_table_with_sane_numbers(tmp_path: Path) -> None:
     out = tmp_path / "pruning.md"
     argv = ["--problems", "lc_powerlaw", "sgd_digits", "--optimizers", *OPTIMIZER_NAMES]
+    runs = tmp_path / "runs.json"
     argv += ["--seeds", "2", "--budget-scale", "0.05", "--jobs", "1", "--out", str(out)]
-    assert main(argv) == 0
+    assert main([*argv, "--runs-out", str(runs)]) == 0
     text = out.read_text()
+    again = tmp_path / "again.md"
+    assert main(["--from-json", str(runs), "--out", str(again)]) == 0
+    tables = again.read_text()
+    assert tables[tables.index("### Overall") :] == text[text.index("### Overall") :]
     assert "Command: `.venv/bin/python benchmarks/pruning.py --problems lc_powerlaw" in text
     for section in ("Overall", "Steps to optuna-nopruning's final quality", "Trials per run"):
         assert f"### {section}" in text
