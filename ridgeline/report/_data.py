@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,7 +13,6 @@ import numpy as np
 from ridgeline.exceptions import RidgelineError
 from ridgeline.samplers._constraints import CONSTRAINTS_KEY, is_feasible
 from ridgeline.study._study_direction import StudyDirection
-from ridgeline.study._tell import FAIL_REASON_KEY, TRACEBACK_KEY
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
 
@@ -22,11 +20,10 @@ if TYPE_CHECKING:
     from ridgeline.study._study import Study
 
 __all__ = [
-    "FailureGroup",
     "ReportError",
     "StudySummary",
     "check_study",
-    "failure_groups",
+    "finite_or_text",
     "metric_labels",
     "summarize",
     "top_trials",
@@ -55,23 +52,6 @@ class StudySummary:
     n_feasible: int
     n_infeasible: int
     has_constraints: bool
-
-
-@dataclass(frozen=True)
-class FailureGroup:
-    """FAIL trials that raised the same type of error."""
-
-    error_type: str
-    trials: list[FrozenTrial] = field(default_factory=list)
-
-    def examples(self, n: int = 3) -> list[tuple[str, str | None, list[int]]]:
-        """Up to ``n`` distinct ``(reason, traceback, trial numbers)``, most frequent first."""
-        by_reason: dict[str, tuple[str | None, list[int]]] = {}
-        for t in self.trials:
-            reason = fail_reason(t)
-            by_reason.setdefault(reason, (_traceback(t), []))[1].append(t.number)
-        ranked = sorted(by_reason.items(), key=lambda kv: -len(kv[1][1]))
-        return [(reason, tb, numbers) for reason, (tb, numbers) in ranked[:n]]
 
 
 def check_study(study: Any, owner: str) -> None:
@@ -166,48 +146,6 @@ def _ranked(trials: list[FrozenTrial], directions: Sequence[StudyDirection]) -> 
         ranks = np.zeros(len(trials), dtype=np.int64)
     order = np.lexsort((np.array([t.number for t in trials]), points[:, 0], ranks, infeasible))
     return [trials[i] for i in order]
-
-
-_ERROR_TYPE = re.compile(r"^([A-Za-z_][\w.]*)(?::|$)")
-
-
-def fail_reason(trial: FrozenTrial) -> str:
-    reason = trial.system_attrs.get(FAIL_REASON_KEY)
-    return str(reason) if reason is not None else "(no reason recorded)"
-
-
-def _traceback(trial: FrozenTrial) -> str | None:
-    tb = trial.system_attrs.get(TRACEBACK_KEY)
-    return str(tb) if tb is not None else None
-
-
-def error_type(trial: FrozenTrial) -> str:
-    """The exception type named at the start of the trial's fail reason (``"KeyError: 'x'"``
-    → ``KeyError``), else ``other``.
-
-    Example:
-        >>> import ridgeline
-        >>> t = ridgeline.create_trial(
-        ...     state=ridgeline.TrialState.FAIL, system_attrs={"fail_reason": "KeyError: 'x'"}
-        ... )
-        >>> error_type(t)
-        'KeyError'
-    """
-    reason = trial.system_attrs.get(FAIL_REASON_KEY)
-    match = _ERROR_TYPE.match(str(reason)) if reason is not None else None
-    if match is None or " " in match.group(1):
-        return "other"
-    return match.group(1)
-
-
-def failure_groups(trials: Sequence[FrozenTrial]) -> list[FailureGroup]:
-    """FAIL trials grouped by error type, the largest group first."""
-    groups: dict[str, FailureGroup] = {}
-    for t in trials:
-        if t.state == TrialState.FAIL:
-            key = error_type(t)
-            groups.setdefault(key, FailureGroup(key)).trials.append(t)
-    return sorted(groups.values(), key=lambda g: (-len(g.trials), g.error_type))
 
 
 def finite_or_text(value: Any) -> Any:

@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING, Any
 from ridgeline._imports import require
 from ridgeline.report import _render as r
 from ridgeline.report._data import (
-    FailureGroup,
     ReportError,
     StudySummary,
     check_study,
-    failure_groups,
     summarize,
     top_trials,
 )
@@ -100,7 +98,7 @@ def render_html(study: Study, top_k: int, title: str | None, plotly_js: str) -> 
         "top": (f"Top {top_k} trials", _top(trials, study, summary, top_k)),
         "importance": ("Parameter importances", _importance_table(importances)),
         "plots": ("Plots", ""),
-        "failures": ("Failures", _failures(failure_groups(trials))),
+        "failures": ("Failures", _failures(study)),
     }
     parts = []
     for key in SECTIONS:
@@ -235,29 +233,58 @@ def _importance_table(imp: Importances) -> str:
     return r.table(["parameter", *imp.labels], rows, numeric=range(1, 1 + len(imp.labels)))
 
 
-def _failures(groups: Sequence[FailureGroup]) -> str:
-    if not groups:
-        return r.message("No trial failed.")
-    total = sum(len(g.trials) for g in groups)
+def _failures(study: Study) -> str:
+    from ridgeline.analysis import AnalysisError, failures
+
+    try:
+        report = failures(study)
+    except AnalysisError as e:
+        return r.message(str(e))
+    if not report.groups:
+        return r.message("No trial failed or was pruned.")
+    intro = (
+        f"<p>{report.n_fail} FAIL, {report.n_pruned} PRUNED and {report.n_complete} COMPLETE "
+        f"of {report.n_trials} finished trial(s).</p>"
+    )
     overview = r.table(
-        ["error type", "trials", "trial numbers"],
-        [[g.error_type, len(g.trials), _numbers(t.number for t in g.trials)] for g in groups],
-        numeric=[1],
+        ["error type", "state", "trials", "first trials", "example message"],
+        [
+            [g.error_type, g.state, g.count, _numbers(g.trial_numbers, g.count), _first_line(g)]
+            for g in report.groups
+        ],
+        numeric=[2],
     )
     details = []
-    for g in groups:
-        body = []
-        for reason, tb, numbers in g.examples():
-            trace = f"<pre>{r.esc(tb)}</pre>" if tb else r.message("No traceback recorded.")
-            body.append(
-                f"<details><summary><code>{r.esc(reason)}</code> — trial(s) "
-                f"{r.esc(_numbers(numbers))}</summary>{trace}</details>"
-            )
-        details.append(f"<h3>{r.esc(g.error_type)} ({len(g.trials)})</h3>{''.join(body)}")
-    return f"<p>{total} trial(s) failed.</p>{overview}{''.join(details)}"
+    for g in report.groups:
+        if g.state != "FAIL":
+            continue
+        trace = f"<pre>{r.esc(g.traceback)}</pre>" if g.traceback else ""
+        details.append(
+            f"<h3>{r.esc(g.error_type)} ({g.count})</h3>"
+            f"<details open><summary><code>{r.esc(g.example_message or '(no reason)')}</code>"
+            f"</summary>{trace or r.message('No traceback recorded.')}</details>"
+        )
+    regions = [
+        [p.param, w.label, w.n_trials, f"{w.fail_rate:.0%}", f"{w.pruned_rate:.0%}"]
+        for p in report.params
+        if p.bins
+        for w in (p.worst,)
+    ]
+    region_table = ""
+    if regions:
+        region_table = "<h3>Where trials fail</h3>" + r.table(
+            ["param", "worst region", "trials", "failed", "pruned"], regions, numeric=[2, 3, 4]
+        )
+    return intro + overview + "".join(details) + region_table
 
 
-def _numbers(numbers: Any, limit: int = 20) -> str:
+def _first_line(group: Any) -> str:
+    text = group.example_message or "-"
+    line = text.splitlines()[0] if text.strip() else "-"
+    return line if len(line) <= 120 else line[:119] + "…"
+
+
+def _numbers(numbers: Any, total: int) -> str:
     items = [str(n) for n in numbers]
-    more = f" … (+{len(items) - limit})" if len(items) > limit else ""
-    return ", ".join(items[:limit]) + more
+    more = f" … (+{total - len(items)})" if total > len(items) else ""
+    return ", ".join(items) + more
