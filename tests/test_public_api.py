@@ -13,7 +13,7 @@ EXPECTED = {
         "delete_study", "distributions", "exceptions", "get_all_study_names",
         "get_all_study_summaries", "importance", "load_study", "logging", "multi_objective",
         "pbt",
-        "pruners",
+        "pruners", "report",
         "samplers", "search_space", "storages", "study", "training", "trial",
         "visualization",
     ],
@@ -63,6 +63,7 @@ EXPECTED = {
         "BasePruner", "HyperbandPruner", "MedianPruner", "NopPruner", "PatientPruner",
         "PercentilePruner", "SuccessiveHalvingPruner", "ThresholdPruner", "WilcoxonPruner",
     ],
+    "ridgeline.report": ["ReportError", "write_html", "write_json_summary"],
     "ridgeline.samplers": [
         "AutoSampler", "BOHBSampler", "BaseSampler", "CmaEsSampler", "EvolutionarySampler",
         "GPSampler", "GridSampler", "NSGAIIISampler", "NSGAIISampler", "PartialFixedSampler",
