@@ -79,8 +79,14 @@ def _get_param_importances_info(
         )
     trials = completed_trials(study)
     names = check_params(study, trials, params, owner)
-    if not trials or not names:
-        reason = empty_reason(study) if not trials else "The trials have no parameters."
+    reason: str | None = None
+    if not trials:
+        reason = empty_reason(study)
+    elif len(trials) < 2:
+        reason = "Importances need at least 2 completed trials; the study has 1."
+    elif not names:
+        reason = "The trials have no parameters."
+    if reason is not None:
         warn_empty(owner, reason)
         return ParamImportancesInfo((), (), reason)
     importance = importlib.import_module("ridgeline.importance")
