@@ -30,7 +30,9 @@ Definitions (the same for every optimizer):
   median; "k/n" says in how many seeds the optimizer reached it. The overall ratio is the
   geometric mean over the problems where it is defined. With an even number of seeds,
   "median" is the lower of the two middle values here (one of the samples).
-* **Trials**: trials started per run, and how many of them were complete.
+* **Trials**: trials started per run, how many of them were complete, and the share of the
+  run's steps that went into complete trials (100 % without pruning; what pruning saved is
+  the rest).
 
 Steps, not seconds, are the measure, so the shared machine's load does not bias the tables;
 ``s/run`` is shown for information only. All optimizers run interleaved in one pool.
@@ -336,6 +338,7 @@ class Summary:
     steps_to: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     trials: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     complete: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    complete_share: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     seconds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     target: dict[str, float] = field(default_factory=dict)
     signs: dict[str, float] = field(default_factory=dict)
@@ -369,6 +372,8 @@ def summarize(runs: Sequence[dict[str, Any]], directions: dict[str, str]) -> Sum
         summary.budget[r["problem"]] = r["budget"]
         summary.trials.setdefault(key, []).append(len(r["trials"]))
         summary.complete.setdefault(key, []).append(sum(t[1] == "complete" for t in r["trials"]))
+        in_complete = sum(t[0] for t in r["trials"] if t[1] == "complete")
+        summary.complete_share.setdefault(key, []).append(in_complete / max(r["steps"], 1))
         summary.seconds.setdefault(key, []).append(r["seconds"])
     for p in problems:
         sign = 1.0 if directions[p] == "minimize" else -1.0
@@ -516,12 +521,18 @@ def render(summary: Summary) -> str:
         ]
         rows = [[o, *(_ratio_cell(summary, o, p) for p in probs)] for o in opts]
         lines += _table(["optimizer", *probs], rows)
-    lines += ["", "### Trials per run: started (complete)", ""]
+    lines += [
+        "",
+        "### Trials per run: started (complete), and the share of the steps spent in complete "
+        "trials",
+        "",
+    ]
     rows = [
         [
             o,
             *(
-                f"{_mean(summary.trials[(o, p)]):.1f} ({_mean(summary.complete[(o, p)]):.1f})"
+                f"{_mean(summary.trials[(o, p)]):.1f} ({_mean(summary.complete[(o, p)]):.1f}), "
+                f"{100 * _mean(summary.complete_share[(o, p)]):.0f} %"
                 if (o, p) in summary.trials
                 else "-"
                 for p in probs
