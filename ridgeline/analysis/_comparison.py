@@ -348,6 +348,8 @@ def run_comparison(
 
     Raises:
         AnalysisError: Bad arguments, or a run without any COMPLETE trial.
+        Exception: Whatever the objective raises (as from ``Study.optimize`` without
+            ``catch``).
 
     Example:
         >>> import ridgeline

@@ -142,6 +142,7 @@ def revalidate(
     Raises:
         AnalysisError: Empty study or no COMPLETE trial, bad arguments, missing ``target``
             for a multi-objective study, or an objective value that is not a number.
+        Exception: Whatever the objective raises, unchanged (a re-run is not caught).
 
     Example:
         >>> import ridgeline

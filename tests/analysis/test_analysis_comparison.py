@@ -120,3 +120,17 @@ def test_bad_input() -> None:
         )
     with pytest.raises(AnalysisError, match="`seeds` of .* two or more ints"):
         run_comparison(_quadratic, {"a": lambda s: None, "b": lambda s: None}, 5, [0])  # type: ignore[arg-type,return-value]
+
+
+def test_run_without_complete_trial_is_an_error() -> None:
+    def failing(trial: Trial) -> float:
+        trial.suggest_float("x", 0, 1)
+        raise ValueError("broken")
+
+    def catching(seed: int) -> ridgeline.samplers.BaseSampler:
+        return ridgeline.samplers.RandomSampler(seed=seed)
+
+    with pytest.raises(ValueError, match="broken"):
+        run_comparison(failing, {"a": catching, "b": catching}, n_trials=2, seeds=[0, 1])
+    with pytest.raises(AnalysisError, match="the run of 'a' with seed 0 has no COMPLETE trial"):
+        run_comparison(lambda t: math.nan, {"a": catching, "b": catching}, 2, [0, 1])

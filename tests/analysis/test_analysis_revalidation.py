@@ -107,3 +107,16 @@ def test_bad_input(study: ridgeline.Study) -> None:
         revalidate(study, _noisy, target=lambda t: t.value)  # type: ignore[arg-type]
     with pytest.raises(AnalysisError, match="trial .* with seed 0 is not usable: .*not a number"):
         revalidate(study, lambda t: "bad", seeds=[0, 1])
+
+
+def test_objective_result_errors() -> None:
+    def objective(trial: BaseTrial) -> dict[str, float]:
+        x = trial.suggest_float("x", 0, 1)
+        return {"loss": x, "acc": 1 - x}
+
+    study = ridgeline.create_study(directions={"loss": "minimize", "acc": "maximize"})
+    study.optimize(objective, n_trials=3)
+    with pytest.raises(AnalysisError, match=r"a dict must hold the study's metric names"):
+        revalidate(study, lambda t: {"loss": 1.0}, seeds=[0, 1], target="loss")
+    with pytest.raises(ZeroDivisionError):
+        revalidate(study, lambda t: 1 / 0, seeds=[0, 1], target=0)
