@@ -3,9 +3,11 @@
 Each trial trains an SGD classifier epoch by epoch on 3 cross-validation folds in lockstep,
 reports the mean validation accuracy after every epoch (so the pruner can stop bad trials
 early), and returns the final mean accuracy. Trials are kept in ``runs/demo.db`` (SQLite):
-run the script again and the same study continues where it stopped.
+run the script again and the same study continues where it stopped. At the end it writes an
+HTML report of the study (``runs/demo_report.html``, open it in a browser; it works offline)
+and a JSON summary of the result (``runs/demo_summary.json``).
 
-    python examples/demo.py [--n-trials 40] [--storage sqlite:///runs/demo.db]
+    python examples/demo.py [--n-trials 40] [--storage sqlite:///runs/demo.db] [--report-dir runs]
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ def main() -> None:
     parser.add_argument("--n-trials", type=int, default=40)
     parser.add_argument("--storage", default="sqlite:///runs/demo.db")
     parser.add_argument("--study-name", default="digits-sgd")
+    parser.add_argument("--report-dir", default="runs", help="where the report files go")
     args = parser.parse_args()
     if args.storage.startswith("sqlite:///"):
         Path(args.storage[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +109,12 @@ def main() -> None:
     print("Best configuration:")
     for name, value in best.params.items():
         print(f"  {name}: {value}")
+
+    report_dir = Path(args.report_dir)
+    html = ridgeline.report.write_html(study, report_dir / "demo_report.html")
+    summary = ridgeline.report.write_json_summary(study, report_dir / "demo_summary.json")
+    print(f"Report: {html}")
+    print(f"Summary: {summary}")
 
 
 if __name__ == "__main__":
