@@ -165,7 +165,7 @@ def test_demo_report_in_browser(driver: Any, tmp_path: Path) -> None:
     """The report that `make demo`'s script writes (a short run of it)."""
     pytest.importorskip("sklearn")
     demo = Path(__file__).resolve().parents[2] / "examples" / "demo.py"
-    args = ["--n-trials", "4", "--storage", f"sqlite:///{tmp_path / 'demo.db'}"]
+    args = ["--n-trials", "2", "--storage", f"sqlite:///{tmp_path / 'demo.db'}"]
     done = subprocess.run(
         [sys.executable, str(demo), *args, "--report-dir", str(tmp_path)],
         capture_output=True,
