@@ -191,14 +191,15 @@ def plot_rank(
         where = (
             {} if n == 1 else {"row": names.index(str(y_name)) + 1, "col": names.index(x_name) + 1}
         )
-        colors = [r if r == r else None for r in p.ranks]  # NaN (infeasible) -> no colour
+        ok = [i for i, r in enumerate(p.ranks) if r == r]  # NaN: infeasible, drawn grey
+        bad = [i for i, r in enumerate(p.ranks) if r != r]
         fig.add_trace(
             go.Scatter(
-                x=p.x,
-                y=p.y,
+                x=[p.x[i] for i in ok],
+                y=[p.y[i] for i in ok],
                 mode="markers",
                 marker={
-                    "color": colors,
+                    "color": [p.ranks[i] for i in ok],
                     "colorscale": "RdYlBu_r",
                     "cmin": 0,
                     "cmax": 1,
@@ -206,13 +207,23 @@ def plot_rank(
                     "colorbar": {"title": {"text": f"Rank of {info.target_name}"}},
                     "line": {"width": 0.5, "color": "Grey"},
                 },
-                text=[
-                    f"Trial {t}: {v:.4g}" for t, v in zip(p.trial_numbers, p.values, strict=True)
-                ],
+                text=[f"Trial {p.trial_numbers[i]}: {p.values[i]:.4g}" for i in ok],
                 showlegend=False,
             ),
             **where,
         )
+        if bad:
+            fig.add_trace(
+                go.Scatter(
+                    x=[p.x[i] for i in bad],
+                    y=[p.y[i] for i in bad],
+                    mode="markers",
+                    marker={"color": "#cccccc"},
+                    name="Infeasible Trial",
+                    showlegend=False,
+                ),
+                **where,
+            )
         fig.update_xaxes(**_axis_layout(p.x_axis, info.target_name), **where)
         fig.update_yaxes(**_axis_layout(p.y_axis, info.target_name), **where)
     fig.update_layout(title=_TITLE)

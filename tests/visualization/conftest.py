@@ -25,9 +25,7 @@ def _objective(trial: ridgeline.Trial) -> float:
 @pytest.fixture()
 def study() -> ridgeline.Study:
     """12 completed trials: log-scaled, categorical, int and conditional parameters."""
-    s = ridgeline.create_study(
-        study_name="mixed", sampler=ridgeline.samplers.RandomSampler(seed=0)
-    )
+    s = ridgeline.create_study(study_name="mixed", sampler=ridgeline.samplers.RandomSampler(seed=0))
     s.optimize(_objective, n_trials=12)
     return s
 

@@ -11,6 +11,7 @@ from ridgeline.visualization._rank import _get_rank_info
 from ridgeline.visualization._slice import _get_slice_info
 from ridgeline.visualization._utils import ParamAxis, TargetFunc
 from ridgeline.visualization.matplotlib._utils import (
+    colorbar,
     coordinates,
     empty_axes,
     grid_axes,
@@ -116,8 +117,7 @@ def plot_contour(
         for i in range(n):
             axes[i, i].set_axis_off()
     if filled is not None:
-        figure = (axes if n == 1 else axes[0, 0]).figure
-        figure.colorbar(filled, ax=axes, label=info.target_name)
+        colorbar(axes, filled, info.target_name)
     return axes
 
 
@@ -165,6 +165,5 @@ def plot_rank(
         for i in range(n):
             axes[i, i].set_axis_off()
     if points is not None:
-        figure = (axes if n == 1 else axes[0, 0]).figure
-        figure.colorbar(points, ax=axes, label=f"Rank of {info.target_name}")
+        colorbar(axes, points, f"Rank of {info.target_name}")
     return axes

@@ -51,7 +51,10 @@ def empty_axes(title: str, reason: str) -> Any:
 def grid_axes(title: str, n: int) -> Any:
     """An ``n`` by ``n`` grid of axes (a numpy array), or one axes when ``n`` is 1."""
     size = (max(4 * n, 6), max(3.5 * n, 5))
-    fig, axes = pyplot().subplots(n, n, figsize=size, squeeze=False, layout="constrained")
+    # No layout engine: constrained layout measures every tick label of every panel, which
+    # takes seconds for a 4 x 4 grid; fixed spacing is enough for a grid of equal panels.
+    fig, axes = pyplot().subplots(n, n, figsize=size, squeeze=False)
+    fig.subplots_adjust(left=0.08, right=0.85, bottom=0.08, top=0.92, wspace=0.45, hspace=0.45)
     fig.suptitle(title)
     return axes[0, 0] if n == 1 else axes
 
@@ -63,6 +66,15 @@ def line_colormap(reverse: bool) -> Any:
     cm = require("matplotlib", "viz").colormaps["Blues"]
     stops = np.linspace(0.3, 1.0, 256)
     return colors.ListedColormap(cm(stops[::-1] if reverse else stops))
+
+
+def colorbar(axes: Any, mappable: Any, label: str) -> None:
+    """A colour bar beside one axes, or in the margin :func:`grid_axes` leaves right of a grid."""
+    if isinstance(axes, np.ndarray):
+        figure = axes.flat[0].figure
+        figure.colorbar(mappable, cax=figure.add_axes((0.88, 0.1, 0.02, 0.8)), label=label)
+    else:
+        axes.figure.colorbar(mappable, ax=axes, label=label)
 
 
 def coordinates(axis: ParamAxis, values: Sequence[Any]) -> list[Any]:
