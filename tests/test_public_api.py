@@ -101,6 +101,12 @@ EXPECTED = {
         "plot_parallel_coordinate", "plot_param_importances", "plot_pareto_front", "plot_rank",
         "plot_slice", "plot_timeline",
     ],
+    "ridgeline.visualization.matplotlib": [
+        "is_available", "plot_contour", "plot_edf", "plot_hypervolume_history",
+        "plot_intermediate_values", "plot_optimization_history", "plot_parallel_coordinate",
+        "plot_param_importances", "plot_pareto_front", "plot_rank", "plot_slice",
+        "plot_timeline",
+    ],
 }  # fmt: skip
 
 
