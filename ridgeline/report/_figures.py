@@ -7,11 +7,11 @@ The figures come from :mod:`ridgeline.visualization` and the importances from
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ridgeline.report._data import StudySummary
@@ -63,9 +63,8 @@ def _objective_target(i: int) -> Callable[[FrozenTrial], float]:
 def compute_importances(study: Study, labels: Sequence[str]) -> Importances:
     """Importances for each objective via ``ridgeline.importance.get_param_importances``."""
     try:
-        importance: Any = importlib.import_module("ridgeline.importance")
-        get_param_importances = importance.get_param_importances
-    except (ImportError, AttributeError) as e:
+        from ridgeline.importance import get_param_importances
+    except ImportError as e:
         return Importances(list(labels), [], f"Importances are not available: {_describe(e)}")
     multi = len(labels) > 1
     per_objective: list[dict[str, float]] = []
@@ -120,9 +119,7 @@ def collect_figures(
 ) -> dict[str, list[FigureItem]]:
     """The figures of each report section: ``best``, ``importance`` and ``plots``."""
     try:
-        # Typed loosely: these modules are the public plotting API (optuna.visualization's
-        # names); a name missing from an installation fails its own figure only.
-        vis: Any = importlib.import_module("ridgeline.visualization")
+        from ridgeline import visualization as vis
     except ImportError as e:
         reason = f"Plots are not available: {_describe(e)}"
         return {"best": [], "importance": [], "plots": [_unavailable("plots", "Plots", reason)]}
@@ -222,14 +219,14 @@ def collect_figures(
     return out
 
 
-def _history(vis: Any, study: Study, i: int, label: str) -> Callable[[], Any]:
+def _history(vis: ModuleType, study: Study, i: int, label: str) -> Callable[[], Any]:
     def make() -> Any:
         return vis.plot_optimization_history(study, target=_objective_target(i), target_name=label)
 
     return make
 
 
-def _hypervolume_figure(vis: Any, study: Study) -> Any:
+def _hypervolume_figure(vis: ModuleType, study: Study) -> Any:
     from ridgeline.multi_objective import hypervolume_history
 
     reference = hypervolume_history(study).reference_point
