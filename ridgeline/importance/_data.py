@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -92,9 +92,12 @@ def _edges(dist: BaseDistribution) -> tuple[float, float]:
 
 def _widest(name: str, dists: Sequence[BaseDistribution]) -> BaseDistribution:
     """One distribution covering every trial's: the union of numeric ranges."""
-    first = dists[0]
-    if all(d == first for d in dists):
+    # Trials usually share their distribution objects: compare each distinct object once.
+    distinct = list({id(d): d for d in dists}.values())
+    first = distinct[0]
+    if all(d == first for d in distinct):
         return first
+    dists = distinct
     kinds = {(type(d).__name__, getattr(d, "log", None)) for d in dists}
     if len(kinds) > 1 or isinstance(first, CategoricalDistribution):
         raise ImportanceError(
@@ -108,6 +111,22 @@ def _widest(name: str, dists: Sequence[BaseDistribution]) -> BaseDistribution:
     if isinstance(first, IntDistribution):
         return IntDistribution(low, high, log=log)
     return FloatDistribution(low, high, log=log)
+
+
+def _internal(values: list[Any], dist: BaseDistribution) -> list[float]:
+    """Internal values: floats for numbers, the choice's index for a categorical."""
+    if not isinstance(dist, CategoricalDistribution):
+        return [float(v) for v in values]
+    index: dict[tuple[type, Any], float] = {}
+    out = []
+    for v in values:
+        try:
+            out.append(index[type(v), v])
+        except KeyError:
+            out.append(index.setdefault((type(v), v), dist.to_internal_repr(v)))
+        except TypeError:  # an unhashable choice
+            out.append(dist.to_internal_repr(v))
+    return out
 
 
 def _scaled(values: list[float], dist: BaseDistribution) -> np.ndarray:
@@ -183,7 +202,7 @@ def collect(
         space = intersection_search_space(trials)
         names = list(space)
     else:
-        available = sorted({n for t in trials for n in t.distributions})
+        available = sorted({n for t in trials for n in t._distributions})
         unknown = [n for n in names if n not in available]
         if unknown:
             raise ImportanceError(
@@ -191,7 +210,7 @@ def collect(
                 f"available: {', '.join(map(repr, available)) or 'none'}."
             )
         names = sorted(set(names))
-        trials = [t for t in trials if all(n in t.params for n in names)]
+        trials = [t for t in trials if all(n in t._params for n in names)]
     ys: list[float] = []
     used: list[FrozenTrial] = []
     for t in trials:
@@ -205,9 +224,10 @@ def collect(
             f"finite target; got {len(used)} (of {len(study.get_trials(deepcopy=False))} "
             "trials). Run more trials first."
         )
-    dists = [_widest(n, [t.distributions[n] for t in used]) for n in names]
+    # The records' own dicts (read only): the public properties copy them per call.
+    dists = [_widest(n, [t._distributions[n] for t in used]) for n in names]
     columns = [
-        _scaled([d.to_internal_repr(t.params[n]) for t in used], d)
+        _scaled(_internal([t._params[n] for t in used], d), d)
         for n, d in zip(names, dists, strict=True)
     ]
     x = np.column_stack(columns) if columns else np.empty((len(used), 0))
