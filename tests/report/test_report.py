@@ -250,3 +250,33 @@ def test_json_summary_empty_and_infinite(tmp_path: Path) -> None:
     study.add_trial(ridgeline.create_trial(value=float("-inf"), params={}, distributions={}))
     data = json.loads(write_json_summary(study, tmp_path / "e.json").read_text())
     assert data["best_value"] == "-inf"
+
+
+def test_a_failing_figure_or_importance_degrades_alone(
+    single: ridgeline.Study, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ridgeline.importance
+    import ridgeline.visualization
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("slice <b>broke</b>")
+
+    def warns(study: ridgeline.Study) -> object:
+        import warnings
+
+        warnings.warn("timeline <i>note</i>", UserWarning)
+        return original_timeline(study)
+
+    original_timeline = ridgeline.visualization.plot_timeline
+    monkeypatch.setattr(ridgeline.visualization, "plot_slice", broken)
+    monkeypatch.setattr(ridgeline.visualization, "plot_timeline", warns)
+    monkeypatch.setattr(ridgeline.importance, "get_param_importances", broken)
+    page = write_html(single, tmp_path / "broken.html").read_text(encoding="utf-8")
+    plots = _section(page, "plots")
+    assert "This figure could not be drawn: RuntimeError: slice &lt;b&gt;broke&lt;/b&gt;" in plots
+    assert '<p class="note">timeline &lt;i&gt;note&lt;/i&gt;</p>' in plots
+    importance = _section(page, "importance")
+    assert "Importances could not be computed: RuntimeError" in importance
+    assert "data-figure" not in importance
+    assert {"optimization_history", "contour", "timeline"} <= set(_figures(page))
+    assert "slice" not in _figures(page)
