@@ -19,6 +19,7 @@ from ridgeline.visualization._utils import (
     check_target,
     completed_trials,
     empty_reason,
+    finite_only,
     import_plotly,
     import_subplots,
     minimizes,
@@ -170,7 +171,8 @@ def _get_contour_info(
     if reason is not None:
         warn_empty(owner, reason)
         return ContourInfo(tuple(names), {}, reverse, target_name, reason)
-    values = dict(zip((t.number for t in trials), target_values(trials, target), strict=True))
+    trials, finite = finite_only(trials, target_values(trials, target), owner)
+    values = dict(zip((t.number for t in trials), finite, strict=True))
     panels = {(x, y): _panel(trials, values, x, y) for x, y in itertools.permutations(names, 2)}
     return ContourInfo(tuple(names), panels, reverse, target_name, None)
 

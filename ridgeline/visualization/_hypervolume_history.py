@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ridgeline.multi_objective import hypervolume_history
+from ridgeline.multi_objective._checks import as_vector
 from ridgeline.visualization._utils import (
     VisualizationError,
     check_study,
@@ -47,11 +48,8 @@ def _get_hypervolume_history_info(
             f"{owner} needs a study with several objectives; this one has one. Use "
             "plot_optimization_history instead."
         )
-    if reference_point is None:
-        raise VisualizationError(
-            f"`reference_point` of {owner} must be one finite value per objective; got None."
-        )
-    history = hypervolume_history(study, reference_point=reference_point)
+    ref_point = as_vector(reference_point, owner, "reference_point", len(study.directions))
+    history = hypervolume_history(study, reference_point=ref_point)
     ref = tuple(float(v) for v in history.reference_point.tolist())  # type: ignore[union-attr]
     reason = None
     if not completed_trials(study):

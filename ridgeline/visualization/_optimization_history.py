@@ -16,6 +16,7 @@ from ridgeline.visualization._utils import (
     check_target,
     completed_trials,
     empty_reason,
+    finite_only,
     import_plotly,
     minimizes,
     plotly_empty,
@@ -73,9 +74,9 @@ class OptimizationHistoryInfo:
     empty_reason: str | None
 
 
-def _series(study: Study, target: TargetFunc | None) -> HistorySeries:
+def _series(study: Study, target: TargetFunc | None, owner: str) -> HistorySeries:
     trials = completed_trials(study)
-    values = target_values(trials, target)
+    trials, values = finite_only(trials, target_values(trials, target), owner)
     feasible = [is_feasible(t) for t in trials]
     best: list[float] | None = None
     if target is None:
@@ -135,7 +136,7 @@ def _get_optimization_history_info(
     studies = as_studies(study, owner)
     for s in studies:
         check_target(s, target, owner)
-    series = tuple(_series(s, target) for s in studies)
+    series = tuple(_series(s, target, owner) for s in studies)
     reason = None
     if not any(s.trial_numbers for s in series):
         reason = (

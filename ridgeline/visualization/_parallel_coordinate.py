@@ -14,6 +14,7 @@ from ridgeline.visualization._utils import (
     check_target,
     completed_trials,
     empty_reason,
+    finite_only,
     import_plotly,
     minimizes,
     param_axis,
@@ -86,7 +87,7 @@ def _get_parallel_coordinate_info(
     names = check_params(study, trials, params, owner)
     # A line needs a value on every axis: trials lacking a drawn parameter are left out.
     trials = [t for t in trials if all(n in t.params for n in names)]
-    values = target_values(trials, target)
+    trials, values = finite_only(trials, target_values(trials, target), owner)
     reverse = minimizes(study, target)
     if not trials:
         reason = empty_reason(study)

@@ -18,6 +18,7 @@ from ridgeline.visualization._utils import (
     check_target,
     completed_trials,
     empty_reason,
+    finite_only,
     import_plotly,
     import_subplots,
     minimizes,
@@ -87,11 +88,11 @@ def _get_rank_info(
     check_target(study, target, owner)
     trials = completed_trials(study)
     names = check_params(study, trials, params, owner)
+    trials, values = finite_only(trials, target_values(trials, target), owner)
     if not trials or not names:
         reason = empty_reason(study) if not trials else "The trials have no parameters."
         warn_empty(owner, reason)
         return RankInfo(tuple(names), {}, target_name, reason)
-    values = target_values(trials, target)
     ranks = dict(
         zip(
             (t.number for t in trials),

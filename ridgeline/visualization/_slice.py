@@ -15,6 +15,7 @@ from ridgeline.visualization._utils import (
     check_target,
     completed_trials,
     empty_reason,
+    finite_only,
     import_plotly,
     import_subplots,
     param_axis,
@@ -71,11 +72,12 @@ def _get_slice_info(
     check_target(study, target, owner)
     trials = completed_trials(study)
     names = check_params(study, trials, params, owner)
+    trials, values_list = finite_only(trials, target_values(trials, target), owner)
     if not trials:
         reason = empty_reason(study)
         warn_empty(owner, reason)
         return SliceInfo((), target_name, reason)
-    values = dict(zip((t.number for t in trials), target_values(trials, target), strict=True))
+    values = dict(zip((t.number for t in trials), values_list, strict=True))
     panels = []
     for name in names:
         having = [t for t in trials if name in t.params]

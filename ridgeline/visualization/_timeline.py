@@ -82,7 +82,8 @@ def _get_timeline_info(study: Study, n_recent_trials: int | None = None) -> Time
         label = t.state.name
         if t.state == TrialState.COMPLETE and not is_feasible(t):
             label = "INFEASIBLE"
-        end = t.datetime_complete or now
+        running_end = now.astimezone(start.tzinfo) if start.tzinfo is not None else now
+        end = t.datetime_complete or running_end
         bars.append(TimelineBar(t.number, start, end, t.state, label))
     if not bars:
         reason = empty_reason(study, "started")

@@ -113,6 +113,18 @@ def target_values(trials: Sequence[FrozenTrial], target: TargetFunc | None) -> l
     return [float(target(t)) for t in trials]
 
 
+def finite_only(
+    trials: Sequence[FrozenTrial], values: Sequence[float], owner: str
+) -> tuple[list[FrozenTrial], list[float]]:
+    """``trials`` and ``values`` without the trials whose value is NaN or infinite (they
+    cannot be placed on an axis), with a logged warning naming them."""
+    keep = [i for i, v in enumerate(values) if math.isfinite(v)]
+    if len(keep) < len(values):
+        dropped = [t.number for t, v in zip(trials, values, strict=True) if not math.isfinite(v)]
+        _logger.warning("%s: trials %s have a non-finite value and are not drawn.", owner, dropped)
+    return [trials[i] for i in keep], [values[i] for i in keep]
+
+
 def minimizes(study: Study, target: TargetFunc | None) -> bool:
     """Whether smaller drawn values are better (a ``target`` of a multi-objective study is
     read as to be minimised)."""

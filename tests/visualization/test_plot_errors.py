@@ -31,8 +31,14 @@ WITH_PARAMS = [
 ALL = [*SINGLE, vis.plot_intermediate_values, vis.plot_timeline]
 
 
-@pytest.mark.parametrize("plot", ALL, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("which", ["empty_study", "failed_study"])
+CASES = [(plot, "empty_study") for plot in ALL] + [
+    (plot, "failed_study")
+    for plot in ALL
+    if plot is not vis.plot_timeline  # it draws them
+]
+
+
+@pytest.mark.parametrize(("plot", "which"), CASES, ids=lambda x: getattr(x, "__name__", x))
 def test_nothing_to_draw_gives_an_empty_figure_that_says_why(
     plot: Callable[..., Any],
     which: str,
@@ -40,8 +46,6 @@ def test_nothing_to_draw_gives_an_empty_figure_that_says_why(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     study = request.getfixturevalue(which)
-    if plot is vis.plot_timeline and which == "failed_study":
-        pytest.skip("failed trials ran: the timeline draws them")
     with caplog.at_level(logging.WARNING, logger="ridgeline.visualization"):
         fig = plot(study)
     assert len(fig.data) == 0
@@ -67,10 +71,12 @@ def test_unknown_param_lists_the_available_ones(
     assert isinstance(e.value, RidgelineError)
 
 
-@pytest.mark.parametrize("plot", SINGLE, ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "plot",
+    [p for p in SINGLE if p is not vis.plot_param_importances],  # one series per objective
+    ids=lambda f: f.__name__,
+)
 def test_multi_objective_needs_target(plot: Callable[..., Any], mo_study: ridgeline.Study) -> None:
-    if plot is vis.plot_param_importances:
-        pytest.skip("importances draw one series per objective")
     with pytest.raises(ValueError, match=r"`target` of plot_\w+ is required.*2 objectives"):
         plot(mo_study)
     fig = plot(mo_study, target=lambda t: t.values[0], target_name="x")
@@ -82,3 +88,23 @@ def test_not_a_study() -> None:
         vis.plot_slice("study")
     with pytest.raises(ValueError, match="must not be an empty list"):
         vis.plot_optimization_history([])
+
+
+@pytest.mark.parametrize(
+    "plot",
+    [vis.plot_optimization_history, vis.plot_parallel_coordinate, vis.plot_slice, vis.plot_rank],
+    ids=lambda f: f.__name__,
+)
+def test_non_finite_values_are_left_out_with_a_warning(
+    plot: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    s = ridgeline.create_study()
+    dist = {"x": ridgeline.distributions.FloatDistribution(0, 1)}
+    for x, v in ((0.1, 1.0), (0.2, float("inf")), (0.3, 2.0)):
+        s.add_trial(ridgeline.create_trial(value=v, params={"x": x}, distributions=dist))
+    with caplog.at_level(logging.WARNING, logger="ridgeline.visualization"):
+        fig = plot(s)
+    assert "trials [1] have a non-finite value" in caplog.text
+    drawn = fig.to_dict()["data"][0]
+    key = "dimensions" if drawn["type"] == "parcoords" else "x"
+    assert len(drawn[key][0]["values"] if key == "dimensions" else drawn[key]) == 2

@@ -20,8 +20,10 @@ def test_matches_multi_objective(mo_study: ridgeline.Study) -> None:
 
 
 def test_errors(mo_study: ridgeline.Study) -> None:
-    with pytest.raises(ValueError, match="reference_point"):
+    with pytest.raises(ValueError, match="`reference_point` of plot_hypervolume_history"):
         plot_hypervolume_history(mo_study, [1.0])
+    with pytest.raises(ValueError, match="finite"):
+        plot_hypervolume_history(mo_study, [1.0, float("nan")])
     with pytest.raises(ValueError, match="several objectives"):
         plot_hypervolume_history(ridgeline.create_study(), [1.0])
 

@@ -28,3 +28,10 @@ def test_infeasible_label(mo_study: ridgeline.Study) -> None:
 def test_bad_n_recent_trials(mo_study: ridgeline.Study) -> None:
     with pytest.raises(ValueError, match="n_recent_trials"):
         plot_timeline(mo_study, n_recent_trials=0)
+
+
+def test_running_trial_ends_now() -> None:
+    s = ridgeline.create_study()
+    s.ask()
+    (bar,) = _get_timeline_info(s).bars
+    assert bar.state == TrialState.RUNNING and bar.start <= bar.complete
