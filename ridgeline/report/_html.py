@@ -167,7 +167,27 @@ def _best(study: Study, s: StudySummary) -> str:
     ]
     rows += [(f"param: {k}", r.fmt_value(v)) for k, v in best.params.items()]
     rows += [(f"user attr: {k}", v) for k, v in best.user_attrs.items()]
-    return r.key_values(rows)
+    return r.key_values(rows) + _convergence(study)
+
+
+def _convergence(study: Study) -> str:
+    from ridgeline.analysis import AnalysisError, convergence
+
+    try:
+        c = convergence(study)
+    except AnalysisError as e:
+        return "<h3>Convergence</h3>" + r.message(str(e))
+    rows: list[tuple[str, Any]] = [
+        ("Best value first reached at trial", c.best_trial_number),
+        ("Improvements per completed trial", f"{c.improvement_rate:.3g}"),
+        ("Completed trials since the last improvement", c.trials_since_improvement),
+        (f"Plateau (no improvement in the last {c.patience})", "yes" if c.plateau else "no"),
+    ]
+    rows += [
+        (f"Within {fraction:.0%} of the best from trial", number)
+        for fraction, number in c.trials_to_within.items()
+    ]
+    return "<h3>Convergence</h3>" + r.key_values(rows)
 
 
 def _pareto(study: Study, s: StudySummary) -> str:

@@ -27,7 +27,8 @@ def write_json_summary(study: Study, path: str | os.PathLike[str]) -> Path:
 
     Keys: ``study_name``, ``directions``, ``metric_names``, ``best_trial`` /
     ``best_params`` / ``best_value`` (one objective; ``null`` without a completed trial) or
-    ``best_trials`` (the Pareto front: number, values and params of each), ``study``
+    ``best_trials`` (the Pareto front: number, values and params of each), ``convergence``
+    (one objective: trials to the best, improvement rate, plateau), ``study``
     (sampler, pruner, ``n_trials`` and ``n_trials_per_state``), ``timestamp`` and
     ``versions``. Non-finite values are written as the strings ``"inf"``, ``"-inf"``,
     ``"nan"`` (JSON has no such numbers).
@@ -77,6 +78,7 @@ def json_summary(study: Study) -> dict[str, Any]:
         data["best_trial"] = None if best is None else best.number
         data["best_params"] = None if best is None else _clean(best.params)
         data["best_value"] = None if best is None else finite_or_text(best.value)
+        data["convergence"] = _convergence(study) if best is not None else None
     else:
         data["best_trials"] = [
             {"number": t.number, "values": _clean(t.values), "params": _clean(t.params)}
@@ -92,6 +94,24 @@ def json_summary(study: Study) -> dict[str, Any]:
     data["timestamp"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
     data["versions"] = _versions()
     return data
+
+
+def _convergence(study: Study) -> dict[str, Any] | None:
+    from ridgeline.analysis import AnalysisError, convergence
+
+    try:
+        c = convergence(study)
+    except AnalysisError:
+        return None
+    return _clean(
+        {
+            "trials_to_best": c.best_trial_number,
+            "improvement_rate": c.improvement_rate,
+            "trials_since_improvement": c.trials_since_improvement,
+            "plateau": c.plateau,
+            "trials_to_within": {str(k): v for k, v in c.trials_to_within.items()},
+        }
+    )
 
 
 def _clean(value: Any) -> Any:

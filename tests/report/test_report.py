@@ -95,6 +95,9 @@ def test_summary_counts_and_config(single: ridgeline.Study, single_html: str) ->
 def test_best_and_top_k(single: ridgeline.Study, single_html: str) -> None:
     best = _section(single_html, "best")
     assert f"<th>Trial</th><td>{single.best_trial.number}</td>" in best
+    assert "<h3>Convergence</h3>" in best
+    reached = f"<th>Best value first reached at trial</th><td>{single.best_trial.number}</td>"
+    assert reached in best
     top = _section(single_html, "top")
     rows = re.findall(r"<tr><td class=\"num\">(\d+)</td><td>(\w+)</td>", top)
     assert len(rows) == 10
@@ -222,6 +225,8 @@ def test_json_summary_single(single: ridgeline.Study, tmp_path: Path) -> None:
     assert data["best_trial"] == single.best_trial.number
     assert data["best_value"] == single.best_value
     assert data["best_params"] == single.best_params
+    assert data["convergence"]["trials_to_best"] == single.best_trial.number
+    assert 0 < data["convergence"]["improvement_rate"] <= 1
     per_state = data["study"]["n_trials_per_state"]
     assert per_state["complete"] + per_state["pruned"] + per_state["fail"] == 30
     assert data["study"]["sampler"] == "RandomSampler(seed=0)"
@@ -246,6 +251,7 @@ def test_json_summary_empty_and_infinite(tmp_path: Path) -> None:
     study = ridgeline.create_study()
     data = json.loads(write_json_summary(study, tmp_path / "e.json").read_text())
     assert data["best_trial"] is None and data["best_value"] is None
+    assert data["convergence"] is None
     assert data["study"]["n_trials"] == 0
     study.add_trial(ridgeline.create_trial(value=float("-inf"), params={}, distributions={}))
     data = json.loads(write_json_summary(study, tmp_path / "e.json").read_text())
