@@ -132,6 +132,17 @@ def plot_param_importances(
 
     Raises:
         ValueError: If ``params`` names a parameter the study does not have.
+
+    Example:
+        >>> import ridgeline
+        >>> study = ridgeline.create_study(sampler=ridgeline.samplers.RandomSampler(seed=0))
+        >>> study.optimize(
+        ...     lambda t: t.suggest_float("x", 0, 1) + 0.01 * t.suggest_float("y", 0, 1),
+        ...     n_trials=20,
+        ... )
+        >>> fig = ridgeline.visualization.plot_param_importances(study)
+        >>> fig.data[0].y
+        ('y', 'x')
     """
     info = _get_param_importances_info(study, evaluator, params, target, target_name)
     if info.empty_reason is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -65,3 +67,12 @@ def agg() -> None:
     """matplotlib on its Agg backend (no display)."""
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    """Close the matplotlib figures a test opened (pyplot warns past 20 open figures)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
