@@ -66,9 +66,11 @@ def write_html(
         >>> import ridgeline, tempfile, pathlib
         >>> study = ridgeline.create_study(study_name="doc")
         >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=5)
-        >>> out = write_html(study, pathlib.Path(tempfile.mkdtemp()) / "report.html")
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> out = write_html(study, pathlib.Path(tmp.name) / "report.html")
         >>> "Study doc" in out.read_text(encoding="utf-8")
         True
+        >>> tmp.cleanup()
     """
     check_study(study, "write_html")
     if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:

@@ -47,10 +47,12 @@ def write_json_summary(study: Study, path: str | os.PathLike[str]) -> Path:
         >>> import json, ridgeline, tempfile, pathlib
         >>> study = ridgeline.create_study(direction="maximize")
         >>> study.optimize(lambda t: t.suggest_int("n", 1, 3), n_trials=4)
-        >>> out = write_json_summary(study, pathlib.Path(tempfile.mkdtemp()) / "summary.json")
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> out = write_json_summary(study, pathlib.Path(tmp.name) / "summary.json")
         >>> data = json.loads(out.read_text())
         >>> data["best_value"] == study.best_value, data["study"]["n_trials"]
         (True, 4)
+        >>> tmp.cleanup()
     """
     check_study(study, "write_json_summary")
     out = Path(path)
