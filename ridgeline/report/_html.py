@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,15 +92,15 @@ def render_html(study: Study, top_k: int, title: str | None, plotly_js: str) -> 
     counter = iter(range(1_000_000))
     multi = len(summary.directions) > 1
     sections = {
-        "summary": ("Summary", _summary(summary)),
+        "summary": ("Summary", _guarded(_summary, summary)),
         "best": (
             "Pareto front" if multi else "Best trial",
-            _pareto(study, summary) if multi else _best(study, summary),
+            _guarded(_pareto, study, summary) if multi else _guarded(_best, study, summary),
         ),
-        "top": (f"Top {top_k} trials", _top(trials, study, summary, top_k)),
-        "importance": ("Parameter importances", _importance_table(importances)),
+        "top": (f"Top {top_k} trials", _guarded(_top, trials, study, summary, top_k)),
+        "importance": ("Parameter importances", _guarded(_importance_table, importances)),
         "plots": ("Plots", ""),
-        "failures": ("Failures", _failures(study)),
+        "failures": ("Failures", _guarded(_failures, study)),
     }
     parts = []
     for key in SECTIONS:
@@ -120,6 +120,15 @@ def render_html(study: Study, top_k: int, title: str | None, plotly_js: str) -> 
         f"by ridgeline {r.esc(__version__)}</p></header><nav>{nav}</nav>"
         f"<main>{''.join(parts)}</main><script>{r.LOADER_JS}</script></body></html>\n"
     )
+
+
+def _guarded(build: Callable[..., str], *args: Any) -> str:
+    """The section ``build`` makes, or a message saying why it could not be made: data this
+    report did not foresee must cost one section, not the whole report."""
+    try:
+        return build(*args)
+    except Exception as e:
+        return r.message(f"This section could not be built: {type(e).__name__}: {e}")
 
 
 def _figure(item: FigureItem, counter: Any, *, heading: bool) -> str:

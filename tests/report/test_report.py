@@ -286,3 +286,18 @@ def test_a_failing_figure_or_importance_degrades_alone(
     assert "data-figure" not in importance
     assert {"optimization_history", "contour", "timeline"} <= set(_figures(page))
     assert "slice" not in _figures(page)
+
+
+def test_a_failing_section_degrades_alone(
+    single: ridgeline.Study, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ridgeline.analysis
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("analysis <b>broke</b>")
+
+    monkeypatch.setattr(ridgeline.analysis, "failures", broken)
+    page = write_html(single, tmp_path / "broken.html").read_text(encoding="utf-8")
+    failures = _section(page, "failures")
+    assert "This section could not be built: RuntimeError: analysis &lt;b&gt;broke" in failures
+    assert "<th>Trial</th>" in _section(page, "best")
