@@ -231,5 +231,22 @@ def collect(
         for n, d in zip(names, dists, strict=True)
     ]
     x = np.column_stack(columns) if columns else np.empty((len(used), 0))
-    lower = target is not None or directions[0].name == "MINIMIZE"
-    return ParamData(names, dists, x, np.asarray(ys, dtype=float), lower)
+    y_all = np.asarray(ys, dtype=float)
+    return ParamData(names, dists, x, y_all, _lower_is_better(used, y_all, directions, target))
+
+
+def _lower_is_better(
+    used: list[FrozenTrial],
+    y: np.ndarray,
+    directions: Sequence[Any],
+    target: Callable[[FrozenTrial], float] | None,
+) -> bool:
+    """The objective's direction; for a ``target`` that returns one objective's values
+    (``lambda t: t.values[1]``), that objective's direction; else lower is better."""
+    if target is None:
+        return bool(directions[0].name == "MINIMIZE")
+    values = np.array([t._values for t in used], dtype=float)
+    for i, direction in enumerate(directions):
+        if values.ndim == 2 and i < values.shape[1] and np.array_equal(values[:, i], y):
+            return bool(direction.name == "MINIMIZE")
+    return True

@@ -137,9 +137,10 @@ class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
     1-D density estimates, so it needs no scikit-learn and takes milliseconds at 10,000
     trials, which is why :func:`get_param_importances` uses it by default.
 
-    "Best" means the lowest values in a minimized study and the highest in a maximized one;
-    with ``target``, the lowest target values are the best (return ``-value`` to explain the
-    highest).
+    "Best" means the lowest values in a minimized study and the highest in a maximized one.
+    A ``target`` that returns one objective's values (``lambda t: t.values[1]``) follows that
+    objective's direction; any other ``target`` counts its lowest values as the best (return
+    ``-x`` to explain the highest).
 
     Args:
         baseline_quantile: The top fraction of the trials (``g`` in the module docstring), in

@@ -299,3 +299,17 @@ def test_changed_numeric_bounds_are_merged_and_changed_kinds_are_an_error() -> N
         r"across trials",
     ):
         get_param_importances(study, params=["x"])
+
+
+def test_ped_anova_target_follows_the_direction_of_the_objective_it_returns() -> None:
+    # Objective 1 is maximized: its best trials have x > 0.7; its worst differ by y only.
+    study = study_of(
+        {"x": UNIT, "y": UNIT},
+        lambda p: (p["y"], 10 * max(0.0, p["x"] - 0.7) + 0.5 * p["y"]),
+        1000,
+        directions=["minimize", "maximize"],
+    )
+    assert next(iter(get_param_importances(study, target=lambda t: t.values[1]))) == "x"
+    # Any other target: lower is better.
+    assert next(iter(get_param_importances(study, target=lambda t: -t.values[1]))) == "x"
+    assert next(iter(get_param_importances(study, target=lambda t: 2 * t.values[1]))) == "y"
