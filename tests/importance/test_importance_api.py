@@ -313,3 +313,33 @@ def test_ped_anova_target_follows_the_direction_of_the_objective_it_returns() ->
     # Any other target: lower is better.
     assert next(iter(get_param_importances(study, target=lambda t: -t.values[1]))) == "x"
     assert next(iter(get_param_importances(study, target=lambda t: 2 * t.values[1]))) == "y"
+
+
+def test_forest_evaluator_without_scikit_learn_says_how_to_install_it(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.ensemble", None)
+    with pytest.raises(
+        ImportError,
+        match=r"FanovaImportanceEvaluator needs scikit-learn.*"
+        r"pip install scikit-learn.*PedAnovaImportanceEvaluator",
+    ):
+        get_param_importances(additive(20), evaluator=FanovaImportanceEvaluator())
+
+
+def test_optimized_study_with_conditional_params_on_sqlite(tmp_path) -> None:
+    def objective(trial: ridgeline.Trial) -> float:
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        x = trial.suggest_float("x", 1e-3, 1.0, log=True)
+        if kind == "b":
+            return 5 * trial.suggest_int("n", 1, 8) + x
+        return x
+
+    study = ridgeline.create_study(
+        storage=f"sqlite:///{tmp_path / 'importance.db'}",
+        sampler=ridgeline.samplers.TPESampler(seed=0, n_startup_trials=10),
+    )
+    study.optimize(objective, n_trials=30)
+    assert set(get_param_importances(study)) == {"kind", "x"}
+    with_n = get_param_importances(study, params=["n", "x"])
+    assert next(iter(with_n)) == "n"
