@@ -23,6 +23,8 @@ from mysql_server import admin as mysql_admin
 from mysql_server import new_database as new_mysql_database
 from postgres_server import PG_USER, LocalPostgres, admin, find_pg_bindir, has_user, new_database
 
+import ridgeline
+
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
@@ -135,3 +137,24 @@ def mysql_storage_url(_mysql_shared_db: str) -> str:
         statements.append("SET FOREIGN_KEY_CHECKS = 1")
         mysql_admin(_mysql_shared_db, *statements)
     return _mysql_shared_db
+
+
+# ---------------------------------------------------------------------------- analysis studies
+# Small real studies for tests/analysis. They live here, not in a tests/analysis/conftest.py:
+# with --doctest-modules, a conftest.py in a folder that sorts before this file is imported
+# first under the same module name, and pytest refuses this one ("import file mismatch").
+def mixed_objective(trial: ridgeline.Trial) -> float:
+    x = trial.suggest_float("x", -5.0, 5.0)
+    lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+    kind = trial.suggest_categorical("kind", ["a", "b", "c"])
+    value = x**2 + {"a": 0.0, "b": 5.0, "c": 10.0}[kind] + 0.01 * lr
+    if kind == "c":
+        value += trial.suggest_int("depth", 1, 8)  # conditional
+    return value
+
+
+@pytest.fixture(scope="module")
+def mixed_study() -> ridgeline.Study:
+    study = ridgeline.create_study(sampler=ridgeline.samplers.RandomSampler(seed=0))
+    study.optimize(mixed_objective, n_trials=60)
+    return study
