@@ -1,4 +1,4 @@
-# ruff: noqa: E402, F401, I001, RUF013, UP006, UP035
+# ruff: noqa: E402, F401, F841, I001, RUF013, UP006, UP035
 """Seed 002 ("hyperparameter-optimization" skill), code blocks run with ridgeline.
 
 Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
@@ -14,9 +14,13 @@ binding the seed's ``storage`` variable), "Custom Analysis", "Compute Budget Pla
 "Early Stopping Integration", "Multi-Objective Optimization" (``NSGAIISampler``; the model's
 ``parameters()`` are the training helpers' layers, with ``numel()``).
 
+"Optuna Visualization" runs verbatim (``import optuna.visualization as vis`` became
+``import ridgeline.visualization as vis``) on a study over the seed's search space with
+COMPLETE and PRUNED trials, writing its html files into ``tmp_path``; the test records the
+figures the block does not return.
+
 Skipped, with the missing feature: "Ray Tune Integration" and "Population Based Training"
-(Ray Tune); "Optuna Visualization" (``optuna.importance``, ``optuna.visualization``);
-"Reproducible HPO" (PyTorch).
+(Ray Tune); "Reproducible HPO" (PyTorch).
 """
 
 import os
@@ -164,6 +168,47 @@ def objective(trial: optuna.Trial) -> float:
             raise optuna.TrialPruned()
 
     return val_metric
+# fmt: on
+
+
+# "### Optuna Visualization" (``import optuna.visualization as vis`` became
+# ``import ridgeline.visualization as vis``)
+# fmt: off
+import ridgeline.visualization as vis
+
+def analyze_study(study: optuna.Study):
+    """Comprehensive study analysis."""
+
+    # Parameter importance
+    importance = optuna.importance.get_param_importances(study)
+    print("\nParameter Importance:")
+    for param, imp in sorted(importance.items(), key=lambda x: -x[1]):
+        print(f"  {param}: {imp:.3f}")
+
+    # Visualizations
+    fig_history = vis.plot_optimization_history(study)
+    fig_importance = vis.plot_param_importances(study)
+    fig_parallel = vis.plot_parallel_coordinate(study)
+    fig_slice = vis.plot_slice(study)
+    fig_contour = vis.plot_contour(study, params=["lr", "weight_decay"])
+
+    # Save figures
+    fig_history.write_html("optimization_history.html")
+    fig_importance.write_html("param_importance.html")
+    fig_parallel.write_html("parallel_coordinate.html")
+
+    # Get statistics
+    trials_df = study.trials_dataframe()
+    print(f"\nCompleted trials: {len(trials_df)}")
+    print(f"Best value: {study.best_value:.4f}")
+    print(f"Best params: {study.best_params}")
+
+    # Top 5 configurations
+    print("\nTop 5 configurations:")
+    top5 = trials_df.nlargest(5, 'value')[['number', 'value', 'params_lr', 'params_batch_size']]
+    print(top5.to_string())
+
+    return importance
 # fmt: on
 
 
@@ -315,7 +360,7 @@ def _check_search_space(params):
     assert ("warmup_ratio" in params) == (params["scheduler"] == "warmup_cosine")
 
 
-def _sensitivity_study():
+def _sensitivity_study(sampler=None, n_trials=48):
     """A study over the seed's search space with COMPLETE and PRUNED trials (short runs)."""
 
     def short_objective(trial):
@@ -333,11 +378,35 @@ def _sensitivity_study():
 
     study = optuna.create_study(
         direction="maximize",
-        sampler=optuna.samplers.RandomSampler(seed=7),
+        sampler=sampler or optuna.samplers.RandomSampler(seed=7),
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=4),
     )
-    study.optimize(short_objective, n_trials=48)
+    study.optimize(short_objective, n_trials=n_trials)
     return study
+
+
+_PLOTS = (
+    "plot_optimization_history",
+    "plot_param_importances",
+    "plot_parallel_coordinate",
+    "plot_slice",
+    "plot_contour",
+)
+
+
+def _record_figures(monkeypatch):
+    """Keep each figure a ``vis.plot_*`` call returns (the block keeps only its html files)."""
+    figures = {}
+    for name in _PLOTS:
+        real = getattr(vis, name)
+
+        def recorder(*args, _real=real, _name=name, **kwargs):
+            fig = _real(*args, **kwargs)
+            figures[_name] = fig
+            return fig
+
+        monkeypatch.setattr(vis, name, recorder)
+    return figures
 
 
 # The names "Multi-Objective Optimization" leaves undefined, bound to the real training
@@ -556,6 +625,87 @@ def test_custom_analysis_reads_the_trials_dataframe(capsys):
     out = capsys.readouterr().out
     assert out.startswith("Hyperparameter Sensitivity:")
     assert out.count("\n  ") == len(param_names)
+
+
+def test_analyze_study_block(tmp_path, monkeypatch, capsys, caplog):
+    study = _sensitivity_study()
+    monkeypatch.chdir(tmp_path)  # the block writes its html files to the cwd
+    figures = _record_figures(monkeypatch)
+
+    importance = analyze_study(study)
+
+    complete = [t for t in study.trials if t.state == TrialState.COMPLETE]
+    pruned = [t for t in study.trials if t.state == TrialState.PRUNED]
+    assert complete and pruned
+    # Importances cover the parameters every completed trial has (the rest are conditional).
+    common = set.intersection(*(set(t.params) for t in complete))
+    assert {"lr", "batch_size", "dropout", "optimizer", "use_weight_decay"} <= common
+    assert set(importance) == common
+    assert sum(importance.values()) == pytest.approx(1.0)
+    assert all(v >= 0.0 for v in importance.values())
+
+    out = capsys.readouterr().out
+    ranked = sorted(importance.items(), key=lambda x: -x[1])
+    expected_importance = "\n".join(f"  {p}: {v:.3f}" for p, v in ranked)
+    assert out.startswith("\nParameter Importance:\n" + expected_importance + "\n")
+    assert f"\nCompleted trials: {len(study.trials)}\n" in out  # the dataframe's rows: all
+    assert f"Best value: {study.best_value:.4f}\n" in out
+    assert f"Best params: {study.best_params}\n" in out
+    df = study.trials_dataframe()
+    top5 = df.nlargest(5, "value")[["number", "value", "params_lr", "params_batch_size"]]
+    assert sorted(top5["value"], reverse=True) == sorted(t.value for t in complete)[::-1][:5]
+    assert out.endswith("\nTop 5 configurations:\n" + top5.to_string() + "\n")
+
+    for name, title in (
+        ("optimization_history", "Optimization History Plot"),
+        ("param_importance", "Hyperparameter Importances"),
+        ("parallel_coordinate", "Parallel Coordinate Plot"),
+    ):
+        html = (tmp_path / f"{name}.html").read_text()
+        assert 'class="plotly-graph-div"' in html and title in html
+
+    assert set(figures) == set(_PLOTS)
+    history = figures["plot_optimization_history"].data
+    assert [d.name for d in history] == ["Objective Value", "Best Value"]
+    assert list(history[0].y) == [t.value for t in complete]
+    (bars,) = figures["plot_param_importances"].data
+    assert dict(zip(bars.y, bars.x, strict=True)) == pytest.approx(importance)
+    # The seed's search space has exclusive branches (beta1/beta2 for Adam, momentum/nesterov
+    # for SGD): no trial has every parameter, so the parallel coordinate plot over all of them
+    # is empty, with a warning, as Optuna's is (see the next test for one with data).
+    assert figures["plot_parallel_coordinate"].data == ()
+    assert "No completed feasible trial has all of the parameters" in caplog.text
+    # One slice panel per parameter any completed trial has, conditional ones included.
+    slice_names = {d.name for d in figures["plot_slice"].data}
+    assert slice_names == set().union(*(t.params for t in complete))
+    contour = figures["plot_contour"]
+    assert [d.type for d in contour.data] == ["contour", "scatter"]
+    with_wd = [t for t in complete if "weight_decay" in t.params]
+    assert len(contour.data[1].x) == len(with_wd)  # the trials that have both params
+
+
+def test_analyze_study_block_parallel_coordinate(tmp_path, monkeypatch, capsys):
+    # The branches fixed (Adam, weight decay on, no warmup_cosine): every trial has the same
+    # parameters, and the parallel coordinate plot draws them all.
+    fixed = {"optimizer": "adam", "use_weight_decay": True, "scheduler": "cosine"}
+    sampler = optuna.samplers.PartialFixedSampler(fixed, optuna.samplers.RandomSampler(seed=2))
+    study = _sensitivity_study(sampler=sampler, n_trials=12)
+    monkeypatch.chdir(tmp_path)
+    figures = _record_figures(monkeypatch)
+
+    importance = analyze_study(study)
+
+    complete = [t for t in study.trials if t.state == TrialState.COMPLETE]
+    params = set(complete[0].params)
+    assert all(set(t.params) == params for t in complete) and "beta1" in params
+    assert set(importance) == params and sum(importance.values()) == pytest.approx(1.0)
+    assert "Completed trials: 12" in capsys.readouterr().out
+    (parcoords,) = figures["plot_parallel_coordinate"].data
+    labels = [d.label for d in parcoords.dimensions]
+    assert labels[0] == "Objective Value" and set(labels[1:]) == params
+    assert list(parcoords.dimensions[0].values) == [t.value for t in complete]
+    html = (tmp_path / "parallel_coordinate.html").read_text()
+    assert 'class="plotly-graph-div"' in html and '"type":"parcoords"' in html
 
 
 def test_plan_optimization_budgets():
