@@ -1,4 +1,4 @@
-# ruff: noqa: E402, E501, F401, I001, UP006, UP035
+# ruff: noqa: E402, E501, F401, F841, I001, UP006, UP035
 """Seed 003 ("Hyperparameter Optimization" instructions), code blocks run with ridgeline.
 
 Each block between ``# fmt: off`` and ``# fmt: on`` is copied verbatim from
@@ -15,10 +15,13 @@ Strategies".
 "4. Multi-Objective Optimization" runs verbatim (``NSGAIISampler``); its undefined ``train``,
 ``evaluate_accuracy`` and ``measure_latency`` are defined below.
 
+"6. Analysis and Visualization" runs verbatim (its ``from optuna.visualization import ...``
+became ``from ridgeline.visualization import ...``) on a study of the ``objective`` above;
+the test records the three figures the block drops.
+
 Skipped, with the missing feature: the rest of "3. Optuna Study Setup" (the block imports
-``HyperbandPruner`` and PyTorch at its top); "5. Distributed Optimization" (Ray Tune); "6. Analysis and
-Visualization" (``optuna.importance``, ``optuna.visualization``); "7. Reproducibility Best
-Practices" (PyTorch).
+``HyperbandPruner`` and PyTorch at its top); "5. Distributed Optimization" (Ray Tune); "7.
+Reproducibility Best Practices" (PyTorch).
 """
 
 import math
@@ -214,6 +217,49 @@ def run_multi_objective():
 # fmt: on
 
 
+# "### 6. Analysis and Visualization" (its ``from optuna.visualization import ...`` became
+# ``from ridgeline.visualization import ...``)
+# fmt: off
+def analyze_study(study: optuna.Study):
+    """Comprehensive study analysis."""
+
+    # Parameter importance
+    importance = optuna.importance.get_param_importances(study)
+    print("\nParameter Importance:")
+    for param, imp in sorted(importance.items(), key=lambda x: -x[1]):
+        print(f"  {param}: {imp:.3f}")
+
+    # Visualizations
+    from ridgeline.visualization import (
+        plot_optimization_history,
+        plot_param_importances,
+        plot_parallel_coordinate,
+        plot_slice,
+        plot_contour
+    )
+
+    # Create plots
+    fig_history = plot_optimization_history(study)
+    fig_importance = plot_param_importances(study)
+    fig_parallel = plot_parallel_coordinate(study)
+
+    # Get best trials analysis
+    trials_df = study.trials_dataframe()
+
+    # Find configurations that consistently perform well
+    top_trials = trials_df.nlargest(10, 'value')
+    print("\nTop 10 configurations:")
+    print(top_trials[['number', 'value'] + [c for c in top_trials.columns if c.startswith('params_')]])
+
+    return {
+        "best_params": study.best_params,
+        "best_value": study.best_value,
+        "importance": importance,
+        "top_trials": top_trials,
+    }
+# fmt: on
+
+
 # "### 8. Budget-Aware Strategies"
 # fmt: off
 def budget_aware_search(total_gpu_hours: float, single_trial_hours: float):
@@ -297,6 +343,25 @@ def _check_objective_study(study, n_trials, *, sequential=True):
     return complete, pruned
 
 
+_PLOTS = ("plot_optimization_history", "plot_param_importances", "plot_parallel_coordinate")
+
+
+def _record_figures(monkeypatch):
+    """The block drops its figures: keep each one a ``plot_*`` call returns (the block
+    imports them from ``ridgeline.visualization`` when it runs, so it gets these)."""
+    figures = {}
+    for name in _PLOTS:
+        real = getattr(optuna.visualization, name)
+
+        def recorder(*args, _real=real, _name=name, **kwargs):
+            fig = _real(*args, **kwargs)
+            figures[_name] = fig
+            return fig
+
+        monkeypatch.setattr(optuna.visualization, name, recorder)
+    return figures
+
+
 # --------------------------------------------------------------------------- tests
 def test_search_space_suggestions_and_conditions():
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(0))
@@ -378,6 +443,49 @@ def test_objective_persisted_in_sqlite_and_resumed(tmp_path):
     reloaded = optuna.load_study(study_name="my_experiment", storage=storage)
     _check_objective_study(reloaded, 8)
     assert reloaded.best_params == study.best_params
+
+
+def test_analyze_study(capsys, monkeypatch):
+    study = optuna.create_study(
+        direction="maximize", sampler=_sampler(), pruner=_median_pruner()
+    )  # the block's create_study for pruner_type="median"
+    study.optimize(objective, n_trials=10)  # 10 trials of up to 100 epochs
+    complete, _pruned = _check_objective_study(study, 10)
+    capsys.readouterr()
+    figures = _record_figures(monkeypatch)
+
+    analysis = analyze_study(study)
+
+    assert analysis["best_params"] == study.best_params
+    assert analysis["best_value"] == study.best_value == max(t.value for t in complete)
+    importance = analysis["importance"]
+    assert set(importance) == set(study.best_params) and len(importance) == 10
+    assert sum(importance.values()) == pytest.approx(1.0)
+    assert all(v >= 0.0 for v in importance.values())
+    top_trials = analysis["top_trials"]
+    # A pruned trial's value is its last intermediate value (as in Optuna): ranked too.
+    best_first = sorted((t.value for t in study.trials), reverse=True)
+    assert list(top_trials["value"]) == best_first[:10]
+    assert top_trials["number"].iloc[0] == study.best_trial.number
+
+    out = capsys.readouterr().out
+    ranked = sorted(importance.items(), key=lambda x: -x[1])
+    expected_importance = "\n".join(f"  {p}: {v:.3f}" for p, v in ranked)
+    assert out.startswith("\nParameter Importance:\n" + expected_importance + "\n")
+    shown = top_trials[["number", "value"] + [f"params_{p}" for p in sorted(study.best_params)]]
+    assert out.endswith("\nTop 10 configurations:\n" + str(shown) + "\n")
+
+    assert set(figures) == set(_PLOTS)
+    history = figures["plot_optimization_history"].data
+    assert [d.name for d in history] == ["Objective Value", "Best Value"]
+    assert list(history[0].y) == [t.value for t in complete]
+    assert list(history[1].y) == list(np.maximum.accumulate([t.value for t in complete]))
+    (bars,) = figures["plot_param_importances"].data
+    assert dict(zip(bars.y, bars.x, strict=True)) == pytest.approx(importance)
+    (parcoords,) = figures["plot_parallel_coordinate"].data
+    labels = [d.label for d in parcoords.dimensions]
+    assert labels[0] == "Objective Value" and set(labels[1:]) == set(study.best_params)
+    assert len(parcoords.dimensions[0].values) == len(complete)
 
 
 def test_budget_aware_search(capsys):
