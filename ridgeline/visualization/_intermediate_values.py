@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ridgeline.samplers._constraints import is_feasible
 from ridgeline.trial._state import TrialState
@@ -22,6 +25,7 @@ __all__ = ["plot_intermediate_values"]
 
 _TITLE = "Intermediate Values Plot"
 _STATES = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+_MAX_TRACES = 300  # beyond this many curves, one trace per colour (see plot_intermediate_values)
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,9 @@ def plot_intermediate_values(study: Study) -> Any:
     """Plot each trial's reported intermediate values against the step (learning curves).
 
     Completed, pruned and running trials that reported at least once are drawn; infeasible
-    ones in grey.
+    ones in grey. Up to 300 curves, each trial is a trace of its own (``Trial<number>``);
+    beyond, the curves are drawn as one trace per colour (hover shows the trial), which keeps
+    the figure fast to build and to draw at thousands of trials.
 
     Args:
         study: The study.
@@ -100,7 +106,31 @@ def plot_intermediate_values(study: Study) -> Any:
         return plotly_empty(_TITLE, info.empty_reason)
     go = import_plotly()
     fig = go.Figure()
-    for c in info.curves:
+    if len(info.curves) > _MAX_TRACES:
+        # One trace per trial costs plotly milliseconds each (seconds at thousands of trials):
+        # past _MAX_TRACES, the curves go into one trace per colour, separated by gaps.
+        for feasible in (True, False):
+            xs: list[float] = []
+            ys: list[float] = []
+            texts: list[str] = []
+            for c in info.curves:
+                if c.feasible == feasible:
+                    xs += [*c.steps, math.nan]
+                    ys += [*c.values, math.nan]
+                    texts += [f"Trial{c.trial_number}"] * (len(c.steps) + 1)
+            if xs:
+                # numpy arrays: plotly checks them as a whole, lists element by element.
+                fig.add_trace(
+                    go.Scatter(
+                        x=np.array(xs),
+                        y=np.array(ys),
+                        text=np.array(texts),
+                        mode="lines",
+                        line={"width": 1, "color": None if feasible else "#cccccc"},
+                        name="feasible trials" if feasible else "infeasible trials",
+                    )
+                )
+    for c in info.curves if len(info.curves) <= _MAX_TRACES else ():
         marker: dict[str, Any] = {"maxdisplayed": 10}
         if not c.feasible:
             marker["color"] = "#cccccc"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import numpy as np
+
 import ridgeline
 from ridgeline.trial import TrialState
 from ridgeline.visualization import plot_intermediate_values
@@ -40,3 +42,23 @@ def test_no_reports_gives_an_empty_figure() -> None:
     info = _get_intermediate_values_info(s)
     assert info.empty_reason is not None and "trial.report" in info.empty_reason
     assert len(plot_intermediate_values(s).data) == 0
+
+
+def test_many_curves_are_drawn_as_one_trace_per_colour() -> None:
+    from ridgeline.distributions import FloatDistribution
+    from ridgeline.trial import create_trial
+
+    study = ridgeline.create_study()
+    dist = {"x": FloatDistribution(0.0, 1.0)}
+    for i in range(301):
+        x = i / 301
+        curve = {step: x + 1.0 / (step + 1) for step in range(5)}
+        study.add_trial(
+            create_trial(params={"x": x}, distributions=dist, value=x, intermediate_values=curve)
+        )
+    fig = plot_intermediate_values(study)
+    assert len(fig.data) == 1  # all feasible: one trace, curves separated by gaps
+    trace = fig.data[0]
+    assert len(trace.x) == 301 * 6
+    assert np.isnan(trace.y[5]) and trace.y[6] == 1.0 / 301 + 1.0
+    assert trace.text[6] == "Trial1"
