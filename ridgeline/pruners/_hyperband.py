@@ -142,6 +142,7 @@ class HyperbandPruner(BasePruner):
             self._max_resource = int(max_resource)
         self._cycle: list[int] | None = None
         self._books = RungBooks()
+        self._stamped: set[int] = set()  # trial ids whose bracket is recorded
         if self._max_resource is not None:
             self._set_brackets(self._max_resource)
         self._lock = threading.Lock()
@@ -208,8 +209,12 @@ class HyperbandPruner(BasePruner):
             return False
         bracket = self.bracket_of(trial._number)
         assert bracket is not None
-        if trial._system_attrs.get(_BRACKET_KEY) != bracket:
+        # Recorded once per trial (the running trial's snapshot does not show what the pruner
+        # wrote, so the attribute alone cannot tell).
+        if _BRACKET_KEY not in trial._system_attrs and trial._trial_id not in self._stamped:
             study._storage.set_trial_system_attr(trial._trial_id, _BRACKET_KEY, bracket)
+            with self._lock:
+                self._stamped.add(trial._trial_id)
         book = self._books.get(
             study,
             self._min_resource,
