@@ -22,23 +22,11 @@ vary at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-from ridgeline.importance._base import (
-    BaseImportanceEvaluator,
-    check_positive_int,
-    check_seed,
-    scores_to_dict,
-)
-from ridgeline.importance._data import collect
-from ridgeline.importance._forest import fit_forest
-
-if TYPE_CHECKING:
-    from ridgeline.study import Study
-    from ridgeline.trial import FrozenTrial
+from ridgeline.importance._forest import ForestImportanceEvaluator
 
 __all__ = [
     "FanovaImportanceEvaluator",
@@ -152,7 +140,7 @@ def forest_fractions(forest: object, n_features: int) -> np.ndarray:
     return sums / n_used if n_used else sums
 
 
-class FanovaImportanceEvaluator(BaseImportanceEvaluator):
+class FanovaImportanceEvaluator(ForestImportanceEvaluator):
     """Functional ANOVA on a random forest (Hutter, Hoos & Leyton-Brown 2014).
 
     A scikit-learn random forest is fitted to the target over the parameters (each scaled to
@@ -181,25 +169,5 @@ class FanovaImportanceEvaluator(BaseImportanceEvaluator):
         ['x', 'y']
     """
 
-    def __init__(self, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
-        owner = type(self).__name__
-        self._n_trees = check_positive_int(owner, "n_trees", n_trees)
-        self._max_depth = check_positive_int(owner, "max_depth", max_depth)
-        self._seed = check_seed(owner, seed)
-
-    def evaluate(
-        self,
-        study: Study,
-        params: list[str] | None = None,
-        *,
-        target: Callable[[FrozenTrial], float] | None = None,
-    ) -> dict[str, float]:
-        owner = type(self).__name__
-        data = collect(study, params, target, owner)
-        varying = [i for i in range(len(data.names)) if not data.is_constant(i)]
-        scores = np.zeros(len(data.names))
-        if varying and np.ptp(data.y) > 0:
-            x = data.x[:, varying]
-            forest = fit_forest(x, data.y, self._n_trees, self._max_depth, self._seed, owner)
-            scores[varying] = forest_fractions(forest, len(varying))
-        return scores_to_dict(data, scores)
+    def forest_scores(self, forest: Any, n_features: int) -> np.ndarray:
+        return forest_fractions(forest, n_features)

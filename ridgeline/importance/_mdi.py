@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-from ridgeline.importance._base import (
-    BaseImportanceEvaluator,
-    check_positive_int,
-    check_seed,
-    scores_to_dict,
-)
-from ridgeline.importance._data import collect
-from ridgeline.importance._forest import fit_forest
-
-if TYPE_CHECKING:
-    from ridgeline.study import Study
-    from ridgeline.trial import FrozenTrial
+from ridgeline.importance._forest import ForestImportanceEvaluator
 
 __all__ = ["MeanDecreaseImpurityImportanceEvaluator"]
 
 
-class MeanDecreaseImpurityImportanceEvaluator(BaseImportanceEvaluator):
+class MeanDecreaseImpurityImportanceEvaluator(ForestImportanceEvaluator):
     """How much each parameter's splits reduce the squared error of a random forest.
 
     The forest is the one :class:`FanovaImportanceEvaluator` fits (same encoding); the score
@@ -49,25 +37,5 @@ class MeanDecreaseImpurityImportanceEvaluator(BaseImportanceEvaluator):
         ['x', 'y']
     """
 
-    def __init__(self, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
-        owner = type(self).__name__
-        self._n_trees = check_positive_int(owner, "n_trees", n_trees)
-        self._max_depth = check_positive_int(owner, "max_depth", max_depth)
-        self._seed = check_seed(owner, seed)
-
-    def evaluate(
-        self,
-        study: Study,
-        params: list[str] | None = None,
-        *,
-        target: Callable[[FrozenTrial], float] | None = None,
-    ) -> dict[str, float]:
-        owner = type(self).__name__
-        data = collect(study, params, target, owner)
-        varying = [i for i in range(len(data.names)) if not data.is_constant(i)]
-        scores = np.zeros(len(data.names))
-        if varying and np.ptp(data.y) > 0:
-            x = data.x[:, varying]
-            forest = fit_forest(x, data.y, self._n_trees, self._max_depth, self._seed, owner)
-            scores[varying] = forest.feature_importances_
-        return scores_to_dict(data, scores)
+    def forest_scores(self, forest: Any, n_features: int) -> np.ndarray:
+        return np.asarray(forest.feature_importances_, dtype=float)
