@@ -141,6 +141,11 @@ class BOHBSampler(TPESampler):
         self._budgets: dict[int, _Budgets] = {}
         self._grid = (1, 3)  # (min_resource, reduction_factor) of the study being sampled
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state["_budgets"] = {}  # keyed by the histories, which a copy rebuilds
+        return state
+
     def _budget_grid(self, study: Study) -> tuple[int, int]:
         pruner = study.pruner
         min_resource = self._min_resource
