@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import threading
-import weakref
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ridgeline.pruners._base import BasePruner
+from ridgeline.pruners._cache import StudyCaches
 from ridgeline.pruners._checks import (
     PrunerArgumentError,
     PrunerTypeError,
@@ -97,22 +96,7 @@ class PercentilePruner(BasePruner):
         self._n_warmup_steps: int = check_int(owner, "n_warmup_steps", n_warmup_steps, 0)
         self._interval_steps: int = check_int(owner, "interval_steps", interval_steps, 1)
         self._n_min_trials: int = check_int(owner, "n_min_trials", n_min_trials, 1)
-        self._init_cache()
-
-    def _init_cache(self) -> None:
-        self._lock = threading.Lock()
-        self._caches: weakref.WeakKeyDictionary[Study, _CompletedStepValues]
-        self._caches = weakref.WeakKeyDictionary()
-
-    # The cache and its lock are per process: a pickled or copied pruner starts empty.
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"], state["_caches"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._init_cache()
+        self._caches: StudyCaches[_CompletedStepValues] = StudyCaches()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         step = trial.last_step
@@ -130,24 +114,13 @@ class PercentilePruner(BasePruner):
         if math.isnan(best):
             return True
         q = 100.0 - self._percentile if maximize else self._percentile
-        with self._lock:
-            cache = self._cache_for(study, q)
+        with self._caches.lock:
+            cache = self._caches.get(study, q, lambda: _CompletedStepValues(q, self._n_min_trials))
             cache.update(completed)
             threshold = cache.percentile(step)
         if math.isnan(threshold):
             return False
         return best < threshold if maximize else best > threshold
-
-    def _cache_for(self, study: Study, q: float) -> _CompletedStepValues:
-        """The study's cache (created on first use); callers hold ``self._lock``."""
-        try:
-            cache = self._caches.get(study)
-        except TypeError:  # a study-like object that cannot be weakly referenced: no cache
-            return _CompletedStepValues(q, self._n_min_trials)
-        if cache is None or cache.q != q:
-            cache = _CompletedStepValues(q, self._n_min_trials)
-            self._caches[study] = cache
-        return cache
 
     def __repr__(self) -> str:
         return (

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ridgeline.pruners._cache import StudyCaches
 from ridgeline.search_space._intersection import FinishedTrialCursor
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
@@ -102,12 +103,11 @@ class _RungBook:
 
 
 class RungBooks:
-    """One pruner's rung books, one per (storage, study, rung layout); safe across threads.
-    Not pickled: a copy of the pruner starts with none and reads the storage again."""
+    """One pruner's rung books, one per (study, rung layout); safe across threads. A pickled
+    or deep-copied pruner starts with none and reads the storage again."""
 
     def __init__(self) -> None:
-        self._books: dict[tuple[int, int, int, int, int, str], _RungBook] = {}
-        self._lock = threading.Lock()
+        self._caches: StudyCaches[_RungBook] = StudyCaches()
 
     def get(
         self,
@@ -118,21 +118,12 @@ class RungBooks:
         key_prefix: str,
         member: Callable[[FrozenTrial], bool] | None,
     ) -> _RungBook:
-        key = (id(study._storage), study._study_id, resource, eta, rate, key_prefix)
-        with self._lock:
-            book = self._books.get(key)
-            if book is None or (book.cursor.started and not book.cursor.follows(study)):
-                book = self._books[key] = _RungBook(resource, eta, rate, key_prefix, member)
-            return book
-
-    def __getstate__(self) -> dict[str, object]:
-        return {}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__()  # type: ignore[misc]
-
-    def __deepcopy__(self, memo: dict[int, object]) -> RungBooks:
-        return RungBooks()
+        with self._caches.lock:
+            return self._caches.get(
+                study,
+                (resource, eta, rate, key_prefix),
+                lambda: _RungBook(resource, eta, rate, key_prefix, member),
+            )
 
 
 def rung_prune(

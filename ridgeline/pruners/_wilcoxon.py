@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import threading
-import weakref
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ridgeline.pruners._base import BasePruner
+from ridgeline.pruners._cache import StudyCaches
 from ridgeline.pruners._checks import PrunerArgumentError, PrunerTypeError, check_int
 from ridgeline.samplers._constraints import is_feasible
 from ridgeline.study._study_direction import StudyDirection
@@ -119,22 +118,7 @@ class WilcoxonPruner(BasePruner):
             raise PrunerArgumentError(message)
         self._p_threshold: float = float(p_threshold)
         self._n_startup_steps: int = check_int(owner, "n_startup_steps", n_startup_steps, 0)
-        self._init_cache()
-
-    def _init_cache(self) -> None:
-        self._lock = threading.Lock()
-        self._caches: weakref.WeakKeyDictionary[Study, _BestTrialCache]
-        self._caches = weakref.WeakKeyDictionary()
-
-    # The cache and its lock are per process: a pickled or copied pruner starts empty.
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"], state["_caches"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._init_cache()
+        self._caches: StudyCaches[_BestTrialCache] = StudyCaches()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         directions = study.directions
@@ -153,8 +137,9 @@ class WilcoxonPruner(BasePruner):
         if not completed:
             return False
         maximize = directions[0] == StudyDirection.MAXIMIZE
-        with self._lock:
-            best = self._cache_for(study, maximize).update(completed)
+        with self._caches.lock:
+            cache = self._caches.get(study, maximize, lambda: _BestTrialCache(maximize))
+            best = cache.update(completed)
         if best is None:
             return False
 
@@ -170,16 +155,6 @@ class WilcoxonPruner(BasePruner):
         if maximize:
             differences = -differences
         return signed_rank_p_value(differences) < self._p_threshold
-
-    def _cache_for(self, study: Study, maximize: bool) -> _BestTrialCache:
-        """The study's cache (created on first use); callers hold ``self._lock``."""
-        try:
-            cache = self._caches.get(study)
-        except TypeError:  # a study-like object that cannot be weakly referenced: no cache
-            return _BestTrialCache(maximize)
-        if cache is None or cache.maximize != maximize:
-            cache = self._caches[study] = _BestTrialCache(maximize)
-        return cache
 
     def __repr__(self) -> str:
         return (

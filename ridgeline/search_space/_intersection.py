@@ -114,11 +114,6 @@ class FinishedTrialCursor:
             self._next += 1
         return new, pending
 
-    @property
-    def started(self) -> bool:
-        """Whether the cursor has followed a study yet."""
-        return self._storage is not None
-
     def follows(self, study: Study) -> bool:
         """Whether the cursor is following ``study`` (False before the first call)."""
         return self._storage is study._storage and self._study_id == study._study_id
