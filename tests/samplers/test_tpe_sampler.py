@@ -487,51 +487,6 @@ def test_partly_enqueued_params_are_completed_by_the_sampler() -> None:
     assert last.params["x"] == 2.5 and -10 <= last.params["y"] <= 10
 
 
-def _drawn_candidate_counts(
-    monkeypatch: pytest.MonkeyPatch, sampler: TPESampler, n_history: int
-) -> list[int]:
-    """The candidate counts drawn for one trial after ``n_history`` finished ones."""
-    from ridgeline.samplers._tpe._parzen import Mixture
-
-    sizes: list[int] = []
-    original = Mixture.sample
-
-    def spy(self: Mixture, rng: np.random.Generator, size: int) -> np.ndarray:
-        sizes.append(size)
-        return original(self, rng, size)
-
-    d = {"x": FloatDistribution(-10, 10)}
-    rng = np.random.default_rng(0)
-    study = ridgeline.create_study(sampler=sampler)
-    study.add_trials(
-        [
-            create_trial(params={"x": float(x)}, distributions=d, value=float(x * x))
-            for x in rng.uniform(-10, 10, n_history)
-        ]
-    )
-    monkeypatch.setattr(Mixture, "sample", spy)
-    study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2, n_trials=1)
-    return sizes
-
-
-@pytest.mark.parametrize(("n_history", "expected"), [(20, 96), (250, 96), (600, 40), (1500, 24)])
-def test_default_candidate_count_is_96_then_shrinks_to_a_fixed_cost(
-    monkeypatch: pytest.MonkeyPatch, n_history: int, expected: int
-) -> None:
-    sampler = TPESampler(seed=0)
-    assert _drawn_candidate_counts(monkeypatch, sampler, n_history) == [expected]
-
-
-def test_an_explicit_candidate_count_is_used_at_any_history_size(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for n_history in (20, 1500):
-        sampler = TPESampler(seed=0, n_ei_candidates=7)
-        assert _drawn_candidate_counts(monkeypatch, sampler, n_history) == [7]
-    assert "n_ei_candidates=7" in repr(TPESampler(n_ei_candidates=7))
-    assert "n_ei_candidates=None" in repr(TPESampler())
-
-
 # ---------------------------------------------------------------------- bad arguments
 @pytest.mark.parametrize(
     ("kwargs", "match"),

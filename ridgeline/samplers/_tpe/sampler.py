@@ -41,13 +41,6 @@ _logger = logging.getLogger(__name__)
 _OWNER = "TPESampler"
 
 
-# The adaptive n_ei_candidates: 96 candidates up to 250 observations, then a budget of
-# ~24,000 kernel evaluations per suggestion, never fewer than 24.
-_EI_CANDIDATES_MAX = 96
-_EI_CANDIDATES_MIN = 24
-_EI_EVALUATIONS = 24_000
-
-
 def default_gamma(n: int) -> int:
     """The size of the good group among ``n`` trials: 10 %, at most 25."""
     return min(math.ceil(0.1 * n), 25)
@@ -115,15 +108,7 @@ class TPESampler(BaseSampler):
         consider_endpoints: Count the range's bounds as neighbours when setting the widths of
             the outermost kernels (univariate estimators).
         n_startup_trials: Random trials before TPE takes over (COMPLETE and PRUNED ones count).
-        n_ei_candidates: Candidates drawn from the good estimator per suggestion; the one
-            scoring best under the good/bad density ratio is proposed. ``None`` (the default)
-            draws 96 while the model holds up to 250 observations, then fewer, so that the bad
-            estimator is evaluated at most ~24,000 times (kernels x candidates) per
-            suggestion, down to 24 (Optuna's fixed default) from 1,000 observations on. More
-            candidates optimise the ratio harder, which paid off on our benchmark (mean
-            normalised regret 5-11 % lower than with 24 at 50-200 evaluations, 8 synthetic
-            problems, 20 seeds; ``benchmarks/RESULTS.md``); the cap keeps the cost per trial
-            flat in long studies of cheap trials. An int fixes the number.
+        n_ei_candidates: Candidates drawn from the good estimator per suggestion.
         gamma: ``gamma(n)`` is the size of the good group among ``n`` finished trials.
         weights: ``weights(n)`` gives ``n`` non-negative weights for a group's observations,
             oldest first. With several objectives it weights the bad group only: the good
@@ -173,7 +158,7 @@ class TPESampler(BaseSampler):
         consider_magic_clip: bool = True,
         consider_endpoints: bool = False,
         n_startup_trials: int = 10,
-        n_ei_candidates: int | None = None,
+        n_ei_candidates: int = 24,
         gamma: Callable[[int], int] = default_gamma,
         weights: Callable[[int], np.ndarray] = default_weights,
         seed: int | None = None,
@@ -198,8 +183,7 @@ class TPESampler(BaseSampler):
             if not isinstance(value, (bool, np.bool_)):
                 raise _TypeError(f"`{name}` of {_OWNER} must be True or False; got {value!r}.")
         _check_count("n_startup_trials", n_startup_trials, minimum=0)
-        if n_ei_candidates is not None:
-            _check_count("n_ei_candidates", n_ei_candidates, minimum=1)
+        _check_count("n_ei_candidates", n_ei_candidates, minimum=1)
         if (
             isinstance(prior_weight, bool)
             or not isinstance(prior_weight, (int, float))
@@ -226,7 +210,7 @@ class TPESampler(BaseSampler):
             )
 
         self._n_startup_trials = int(n_startup_trials)
-        self._n_ei_candidates = None if n_ei_candidates is None else int(n_ei_candidates)
+        self._n_ei_candidates = int(n_ei_candidates)
         self._gamma = gamma
         self._weights = weights
         self._seed = check_seed(seed, _OWNER)
@@ -439,18 +423,11 @@ class TPESampler(BaseSampler):
         good = Mixture(codecs, names, x_below, w_below, self._parzen)
         orders = _sorted_positions(columns, mask & ~ctx.below, lies)
         bad = Mixture(codecs, names, x_above, w_above, self._parzen, orders)
-        candidates = good.sample(self._rng, self._candidate_count(len(x_below) + len(x_above)))
+        candidates = good.sample(self._rng, self._n_ei_candidates)
         cells = good.cells(candidates)
         score = good.log_pdf(candidates, cells) - bad.log_pdf(candidates, cells)
         best = candidates[int(np.nanargmax(score)) if np.any(~np.isnan(score)) else 0]
         return {name: codecs[j].decode_one(float(best[j])) for j, name in enumerate(names)}
-
-    def _candidate_count(self, n_observations: int) -> int:
-        """``n_ei_candidates``, or with ``None`` the adaptive count (see the class docs)."""
-        if self._n_ei_candidates is not None:
-            return self._n_ei_candidates
-        budget = _EI_EVALUATIONS // max(n_observations, 1)
-        return min(_EI_CANDIDATES_MAX, max(_EI_CANDIDATES_MIN, budget))
 
     def _observation_weights(self, numbers: np.ndarray) -> np.ndarray:
         """Weights of a group's observations, given to them in trial-number order."""
@@ -484,7 +461,7 @@ class TPESampler(BaseSampler):
     def __repr__(self) -> str:
         return (
             f"{_OWNER}(n_startup_trials={self._n_startup_trials}, n_ei_candidates="
-            f"{self._n_ei_candidates!r}, multivariate={self._multivariate}, group={self._group}, "
+            f"{self._n_ei_candidates}, multivariate={self._multivariate}, group={self._group}, "
             f"constant_liar={self._constant_liar}, seed={self._seed})"
         )
 
