@@ -9,15 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ridgeline.samplers._constraints import is_feasible
 from ridgeline.visualization._utils import (
     ParamAxis,
     TargetFunc,
     VisualizationError,
-    check_params,
-    check_study,
-    check_target,
-    completed_trials,
+    check_plot_args,
     empty_reason,
     finite_only,
     import_plotly,
@@ -154,10 +150,7 @@ def _get_contour_info(
 ) -> ContourInfo:
     """The data of :func:`plot_contour`."""
     owner = "plot_contour"
-    check_study(study, owner)
-    check_target(study, target, owner)
-    trials = [t for t in completed_trials(study) if is_feasible(t)]
-    names = check_params(study, trials, params, owner)
+    trials, names = check_plot_args(study, params, target, owner, feasible_only=True)
     reverse = minimizes(study, target)
     if params is not None and len(names) < 2:
         raise VisualizationError(

@@ -6,12 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ridgeline.samplers._constraints import is_feasible
 from ridgeline.visualization._utils import (
     TargetFunc,
-    check_params,
-    check_study,
-    check_target,
+    check_plot_args,
     completed_trials,
     empty_reason,
     finite_only,
@@ -81,10 +78,7 @@ def _get_parallel_coordinate_info(
 ) -> ParallelCoordinateInfo:
     """The data of :func:`plot_parallel_coordinate`."""
     owner = "plot_parallel_coordinate"
-    check_study(study, owner)
-    check_target(study, target, owner)
-    trials = [t for t in completed_trials(study) if is_feasible(t)]
-    names = check_params(study, trials, params, owner)
+    trials, names = check_plot_args(study, params, target, owner, feasible_only=True)
     # A line needs a value on every axis: trials lacking a drawn parameter are left out.
     trials = [t for t in trials if all(n in t.params for n in names)]
     trials, values = finite_only(trials, target_values(trials, target), owner)

@@ -13,10 +13,7 @@ from ridgeline.samplers._constraints import is_feasible
 from ridgeline.visualization._utils import (
     ParamAxis,
     TargetFunc,
-    check_params,
-    check_study,
-    check_target,
-    completed_trials,
+    check_plot_args,
     empty_reason,
     finite_only,
     import_plotly,
@@ -84,10 +81,7 @@ def _get_rank_info(
 ) -> RankInfo:
     """The data of :func:`plot_rank`."""
     owner = "plot_rank"
-    check_study(study, owner)
-    check_target(study, target, owner)
-    trials = completed_trials(study)
-    names = check_params(study, trials, params, owner)
+    trials, names = check_plot_args(study, params, target, owner)
     trials, values = finite_only(trials, target_values(trials, target), owner)
     if not trials or not names:
         reason = empty_reason(study) if not trials else "The trials have no parameters."

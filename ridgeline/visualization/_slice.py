@@ -10,10 +10,7 @@ from ridgeline.samplers._constraints import is_feasible
 from ridgeline.visualization._utils import (
     ParamAxis,
     TargetFunc,
-    check_params,
-    check_study,
-    check_target,
-    completed_trials,
+    check_plot_args,
     empty_reason,
     finite_only,
     import_plotly,
@@ -68,10 +65,7 @@ def _get_slice_info(
 ) -> SliceInfo:
     """The data of :func:`plot_slice`."""
     owner = "plot_slice"
-    check_study(study, owner)
-    check_target(study, target, owner)
-    trials = completed_trials(study)
-    names = check_params(study, trials, params, owner)
+    trials, names = check_plot_args(study, params, target, owner)
     trials, values_list = finite_only(trials, target_values(trials, target), owner)
     if not trials:
         reason = empty_reason(study)

@@ -25,6 +25,7 @@ __all__ = [
     "ParamAxis",
     "VisualizationError",
     "check_params",
+    "check_plot_args",
     "check_study",
     "check_target",
     "completed_trials",
@@ -178,6 +179,27 @@ def check_params(
             f"available params: {available!r}."
         )
     return list(dict.fromkeys(params))
+
+
+def check_plot_args(
+    study: Any,
+    params: Sequence[str] | None,
+    target: TargetFunc | None,
+    owner: str,
+    *,
+    feasible_only: bool = False,
+) -> tuple[list[FrozenTrial], list[str]]:
+    """Check the ``study``, ``target`` and ``params`` of a per-parameter plot, in that order;
+    its completed trials (feasible ones only, with ``feasible_only``) and the parameters to
+    draw."""
+    from ridgeline.samplers._constraints import is_feasible
+
+    study = check_study(study, owner)
+    check_target(study, target, owner)
+    trials = completed_trials(study)
+    if feasible_only:
+        trials = [t for t in trials if is_feasible(t)]
+    return trials, check_params(study, trials, params, owner)
 
 
 @dataclass(frozen=True)
