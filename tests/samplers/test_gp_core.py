@@ -15,7 +15,8 @@ from scipy.special import ndtr
 
 from ridgeline.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from ridgeline.samplers._gp import _acquisition as acq
-from ridgeline.samplers._gp._fit import fit_params, neg_log_posterior
+from ridgeline.samplers._gp import _fit
+from ridgeline.samplers._gp._fit import fit_params, lengthscale_centre, neg_log_posterior
 from ridgeline.samplers._gp._kernel import matern52, matern52_ds, pairwise_sq_dists, scaled_sq_dist
 from ridgeline.samplers._gp._model import GPModel, GPParams
 from ridgeline.samplers._gp._optimize import maximize_acquisition
@@ -74,6 +75,39 @@ def test_log_posterior_gradient(deterministic: bool) -> None:
         )
         grad = neg_log_posterior(theta, sq, y, deterministic)[1]
         assert err < 1e-4 * max(1.0, float(np.linalg.norm(grad))), (theta, err)
+
+
+@pytest.mark.parametrize("shape", ["scaled", "gamma", "hvarfner"])
+def test_lengthscale_prior_gradients(shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(_fit.PRIORS, "lengthscale", shape)
+    rng = np.random.default_rng(2)
+    for d in (1, 4, 10):
+        theta = rng.normal(scale=1.0, size=d + 2)
+        err = check_grad(
+            lambda t, d=d: _fit._prior_penalty(t, d, False)[0],
+            lambda t, d=d: _fit._prior_penalty(t, d, False)[1],
+            theta,
+            epsilon=1e-7,
+        )
+        assert err < 1e-4 * max(1.0, float(np.linalg.norm(_fit._prior_penalty(theta, d, False)[1])))
+
+
+def test_default_lengthscale_prior_is_centred_on_sqrt_d_over_3_sqrt_2() -> None:
+    assert _fit.PRIORS["lengthscale"] == "scaled"
+    assert lengthscale_centre(2) == pytest.approx(1.0 / 3.0)
+    assert lengthscale_centre(10) / lengthscale_centre(2) == pytest.approx(math.sqrt(5.0))
+
+    def penalty(log_ls: np.ndarray) -> tuple[float, np.ndarray]:
+        return _fit._prior_penalty(np.concatenate([log_ls, [0.0, -3.0]]), len(log_ls), False)
+
+    for d in (2, 6, 10):
+        centre = np.full(d, math.log(lengthscale_centre(d)))
+        value, grad = penalty(centre)
+        assert np.allclose(grad[:d], 0.0, atol=1e-12)
+        for factor in (0.5, 2.0, 3.0):
+            assert penalty(centre + math.log(factor))[0] > value
+    # the mode is the first fit's first start
+    assert _fit.prior_mode(10, True).lengthscales[0] == pytest.approx(lengthscale_centre(10))
 
 
 def test_fit_finds_the_relevant_dimension() -> None:

@@ -34,6 +34,15 @@ _FIRST_FIT_RESTARTS = 4
 UserAcquisition = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
 
 
+# Probability of improvement counts an improvement only past ``best - _PI_MARGIN`` (on the
+# standardised scale): with no margin, PI prefers near-certain, tiny improvements next to the
+# incumbent and creeps (Kushner 1964 introduced the margin; Lizotte 2008 studies its size).
+# Measured on 8 seeds each: the best value of a 2-d quadratic after 14 trials (5 random) was
+# 0.1-5.0 with no margin and 0.002-0.26 with 0.05; branin's regret after 30 trials was up to
+# 2.8 with no margin and at most 0.09 with 0.05. A margin of 0.01 still crept on some seeds.
+_PI_MARGIN = 0.05
+
+
 class Acquisition:
     """Which acquisition to use: a name ("logei", "ei", "pi", "ucb") or a user's callable."""
 
@@ -50,7 +59,7 @@ class Acquisition:
         if kind == "ei":
             return acq.ei(mean, std, best)
         if kind == "pi":
-            return acq.log_pi(mean, std, best)
+            return acq.log_pi(mean, std, best - _PI_MARGIN)
         if kind == "ucb":
             return acq.ucb(mean, std, self.beta)
         assert callable(kind)

@@ -103,7 +103,8 @@ class GPSampler(BaseSampler):
         warn_independent_sampling: Log a warning when a parameter is sampled outside the
             joint space after the startup trials.
         acquisition: ``"logei"`` (log expected improvement, Ament et al. 2023), ``"ei"``,
-            ``"pi"`` (probability of improvement, maximised in log form), ``"ucb"``
+            ``"pi"`` (probability of improving on the best by at least 0.05 of the outputs'
+            standard deviation, maximised in log form), ``"ucb"``
             (confidence bound with ``beta``), or a function ``acquisition(mean, std, best)
             -> scores``: ``mean`` and ``std`` are arrays of shape ``(n,)`` for ``n``
             candidates and ``best`` is the best observed value, all on the model's scale
