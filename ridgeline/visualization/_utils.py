@@ -14,6 +14,7 @@ from ridgeline._imports import require
 from ridgeline.distributions import CategoricalDistribution
 from ridgeline.exceptions import RidgelineError
 from ridgeline.logging import get_logger
+from ridgeline.samplers._constraints import is_feasible
 from ridgeline.study._study_direction import StudyDirection
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
@@ -192,8 +193,6 @@ def check_plot_args(
     """Check the ``study``, ``target`` and ``params`` of a per-parameter plot, in that order;
     its completed trials (feasible ones only, with ``feasible_only``) and the parameters to
     draw."""
-    from ridgeline.samplers._constraints import is_feasible
-
     study = check_study(study, owner)
     check_target(study, target, owner)
     trials = completed_trials(study)
