@@ -19,6 +19,7 @@ from ridgeline.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from ridgeline.samplers._tpe import _parzen
 from ridgeline.samplers._tpe._codec import CATEGORICAL, CONTINUOUS, DISCRETE, Codec
 from ridgeline.samplers._tpe._errors import TPEArgumentError
 from ridgeline.samplers._tpe._params import ParzenParams
@@ -351,6 +352,45 @@ def test_log_pdf_matches_a_kernel_by_kernel_reference(n_obs: int) -> None:
     points = mix.sample(rng, 30)
     expected = _reference_log_pdf(mix, codecs, points)
     assert np.allclose(mix.log_pdf(points), expected, atol=1e-3, rtol=1e-4)
+
+
+def test_cell_masses_kept_across_estimators_equal_fresh_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Discrete parameters keep their kernels' cell masses in the codec between estimators
+    (:class:`_parzen._CellMasses`). Estimators that share codecs, one after another as in a
+    study, give the kernel-by-kernel values: while the table fills, after it starts again
+    when full, and for a grid too fine to keep one."""
+    rng = np.random.default_rng(3)
+    dists = [*DISCRETE_DISTS[:3], IntDistribution(1, 5000), CONTINUOUS_DISTS[0]]
+    codecs = [Codec(d) for d in dists]
+    names = [str(j) for j in range(len(codecs))]
+    # Room for 23 kernels of the 13-cell grid and 33 of the 9-cell one: small estimators fill
+    # the tables and clear them, larger ones go without; so do the finer grids.
+    monkeypatch.setattr(_parzen, "_CELL_TABLE_ENTRIES", 300)
+    clears = []
+    clear = _parzen._CellMasses._clear
+
+    def counted(self: Any) -> None:
+        clears.append(self.n_cells)
+        clear(self)
+
+    monkeypatch.setattr(_parzen._CellMasses, "_clear", counted)
+    obs = np.column_stack([_observations(c, rng, 150, clustered=True) for c in codecs])
+    sizes = [*rng.integers(3, 10, size=12), 150, 6]
+    for size in sizes:
+        rows = rng.choice(150, size=size, replace=False)
+        mix = Mixture(codecs, names, obs[rows], rng.random(size) + 0.1, _params())
+        points = mix.sample(rng, 12)
+        expected = _reference_log_pdf(mix, codecs, points)
+        assert np.allclose(mix.log_pdf(points), expected, atol=1e-3, rtol=1e-4)
+    kept = [c.cache.get("cell_masses") for c in codecs]
+    assert kept[2] is None and kept[3] is None and kept[4] is None  # too fine; continuous
+    assert clears.count(13) > 1 and clears.count(9) > 1  # made, then cleared when full
+    for masses in kept[:2]:
+        assert masses is not None and 0 < masses.n_rows * masses.n_cells <= 300
+        filled = masses.table[: masses.n_rows]
+        assert np.isfinite(filled).any() and np.all(np.isnan(filled) | (filled <= 0))
 
 
 def test_dense_and_gathered_evaluation_agree() -> None:

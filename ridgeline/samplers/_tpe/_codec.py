@@ -27,11 +27,14 @@ from ridgeline.distributions import (
     IntDistribution,
 )
 
-__all__ = ["CATEGORICAL", "CONTINUOUS", "DISCRETE", "Codec", "NumericCodecs"]
+__all__ = ["CATEGORICAL", "CONTINUOUS", "DISCRETE", "Cells", "Codec", "NumericCodecs"]
 
 CONTINUOUS = 0
 DISCRETE = 1
 CATEGORICAL = 2
+
+# Points' cells in several numeric columns: lower edges, upper edges, grid indices.
+Cells = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _grid_decimals(low: float, step: float) -> int | None:
@@ -215,28 +218,30 @@ class NumericCodecs:
         t = np.where(self.log, np.log(np.maximum(x, 1e-300)), x)
         return (t - self.raw_low) / self.raw_width
 
-    def _grid_values(self, u: np.ndarray) -> np.ndarray:
+    def _grid_index(self, u: np.ndarray) -> np.ndarray:
         t = self.raw_low + np.clip(u, 0.0, 1.0) * self.raw_width
         x = np.where(self.log, np.exp(np.where(self.log, t, 0.0)), t)
-        k = np.clip(np.floor((x - self.low) / self.step + 0.5), 0.0, self.n_steps)
-        return self.low + k * self.step
+        return np.clip(np.floor((x - self.low) / self.step + 0.5), 0.0, self.n_steps)
 
     def snap(self, u: np.ndarray) -> np.ndarray:
         """Clip to [0, 1]; move discrete columns to their grid points' positions."""
         u = np.clip(u, 0.0, 1.0)
         if not self.any_disc:
             return u
-        return np.where(self.disc, self._to_u(self._grid_values(u)), u)
+        x = self.low + self._grid_index(u) * self.step
+        return np.where(self.disc, self._to_u(x), u)
 
-    def cells(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cell edges (clipped to [0, 1]) of discrete columns; the point for continuous ones."""
+    def cells(self, u: np.ndarray) -> Cells:
+        """Cell edges (clipped to [0, 1]) and grid indices of discrete columns; the point
+        (and index 0) for continuous ones."""
         if not self.any_disc:
-            return u, u
-        x = self._grid_values(u)
+            return u, u, np.zeros_like(u)
+        k = self._grid_index(u)
+        x = self.low + k * self.step
         half = 0.5 * self.step
         lo = np.where(self.disc, np.maximum(self._to_u(x - half), 0.0), u)
         hi = np.where(self.disc, np.minimum(self._to_u(x + half), 1.0), u)
-        return lo, hi
+        return lo, hi, k
 
 
 def _as_float(value: Any) -> float:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from ridgeline.samplers._tpe._codec import CATEGORICAL, CONTINUOUS, Codec, NumericCodecs
+from ridgeline.samplers._tpe._codec import CATEGORICAL, CONTINUOUS, Cells, Codec, NumericCodecs
 from ridgeline.samplers._tpe._errors import TPEArgumentError
 from ridgeline.samplers._tpe._params import ParzenParams
 
@@ -44,6 +44,9 @@ _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 _EPS = 1e-12
 # Up to this many kernels, log_pdf evaluates all numeric dimensions in one dense pass.
 _DENSE_KERNELS = 64
+# A discrete parameter's table of cell masses (:class:`_CellMasses`) holds at most this many
+# entries (16 MiB); a grid with more cells than that over the current kernels goes without.
+_CELL_TABLE_ENTRIES = 1 << 21
 
 
 def _log_normal_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -178,14 +181,12 @@ class Mixture:
         return out
 
     # ------------------------------------------------------------------ density
-    def cells(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cell edges of the numeric columns of ``points``, to share between the estimators
-        that evaluate the same points (see :meth:`log_pdf`)."""
+    def cells(self, points: np.ndarray) -> Cells:
+        """Cell edges and grid indices of the numeric columns of ``points``, to share between
+        the estimators that evaluate the same points (see :meth:`log_pdf`)."""
         return self._group.cells(points[:, self._numeric])
 
-    def log_pdf(
-        self, points: np.ndarray, cells: tuple[np.ndarray, np.ndarray] | None = None
-    ) -> np.ndarray:
+    def log_pdf(self, points: np.ndarray, cells: Cells | None = None) -> np.ndarray:
         """Log density (continuous) / log probability (discrete, categorical) of each point.
 
         The work is a ``(kernels, points)`` array of log kernel values (kernel-major, so that
@@ -203,9 +204,7 @@ class Mixture:
             acc = self._gathered(points)
         const = self._base.copy()
         if self._numeric and cells is not None and not self._is_cont.all():
-            disc = np.flatnonzero(~self._is_cont)
-            lo, hi = cells
-            self._add_grid_log_mass(acc, const, disc, lo[:, disc], hi[:, disc])
+            self._add_grid_log_mass(acc, const, np.flatnonzero(~self._is_cont), cells)
         self._add_categorical(acc, points)
         acc += const.astype(acc.dtype)[:, None]
         return _logsumexp_columns(acc).astype(float)
@@ -259,17 +258,17 @@ class Mixture:
         return full.astype(np.float32)
 
     def _add_grid_log_mass(
-        self, acc: np.ndarray, const: np.ndarray, cols: np.ndarray, lo: np.ndarray, hi: np.ndarray
+        self, acc: np.ndarray, const: np.ndarray, cols: np.ndarray, cells: Cells
     ) -> None:
-        """Add the log probability of the grid points with cells ``[lo, hi]`` (one column per
-        numeric column in ``cols``) to ``acc``, and the kernels' log normalisers to ``const``.
+        """Add the log probability of the points' grid cells in the numeric columns ``cols``
+        to ``acc``, and the kernels' log normalisers to ``const``.
 
         Kernels sit on grid points and their widths are gaps between grid points (or the
-        clip), so few (centre, width) pairs are distinct in a column: the cell masses are
-        computed once per distinct cell and distinct kernel of each column, all columns in
-        one table, and gathered.
+        clip), so few (centre, width) pairs are distinct in a column, and the same pairs come
+        back trial after trial: each column's codec keeps a table of log cell masses per
+        distinct kernel (:class:`_CellMasses`), filled as (kernel, cell) pairs are first met.
         """
-        n, n_cols, n_points = self._n_obs, len(cols), len(lo)
+        n, n_cols = self._n_obs, len(cols)
         column = np.arange(n_cols)
         # Distinct (centre, width) pairs from the sorted observations: equal centres are
         # adjacent there, and within a run of equal centres only the ends have other widths.
@@ -289,35 +288,115 @@ class Mixture:
         if self._prior:
             kernel_of[:, n] = group[:, n]
         centres, widths = centres[new], widths[new]
-        counts = new.sum(axis=1)
-        ends = np.cumsum(counts)  # column c's distinct kernels: [ends[c-1], ends[c])
-        column_of = np.repeat(column, counts)
-        # The distinct cells of each column among the points: row r of ``cell_lo``/``cell_hi``
-        # is column c's r-th distinct cell (short columns repeat their first), ``row`` says
-        # which row holds each point's cell.
-        sort = np.argsort(lo, axis=0, kind="stable")
-        s_lo = lo[sort, column]
-        first = np.empty((n_points, n_cols), dtype=bool)
-        first[:1] = True
-        first[1:] = s_lo[1:] != s_lo[:-1]
-        rank = np.cumsum(first, axis=0) - 1
-        row = np.empty_like(rank)
-        row[sort, column] = rank
-        n_rows = int(rank[-1].max()) + 1
-        cell_lo = np.repeat(s_lo[:1], n_rows, axis=0)
-        cell_hi = np.repeat(hi[sort[:1], column], n_rows, axis=0)
-        cell_lo[rank, column] = s_lo
-        cell_hi[rank, column] = hi[sort, column]
-        za = (cell_lo[:, column_of].T - centres[:, None]) / widths[:, None]
-        zb = (cell_hi[:, column_of].T - centres[:, None]) / widths[:, None]
-        table = _log_normal_mass(za, zb).astype(acc.dtype)  # (distinct kernels, cells)
+        ends = np.cumsum(new.sum(axis=1)).tolist()  # column c's kernels: [ends[c-1], ends[c])
+        lo, hi, index = cells
         start = 0
-        for c in range(n_cols):
-            end = int(ends[c])
-            part = table[start:end].take(row[:, c], axis=1)  # (column c's kernels, points)
-            acc += part.take(kernel_of[c] - start, axis=0)
+        for c, j in enumerate(cols.tolist()):
+            end = ends[c]
+            codec = self._codecs[self._numeric[j]]
+            masses = _cell_masses(codec, end - start)
+            mu, sd = centres[start:end], widths[start:end]
+            if masses is None:  # a grid too fine to keep a table for: every pair afresh
+                table = _log_normal_mass(
+                    (lo[None, :, j] - mu[:, None]) / sd[:, None],
+                    (hi[None, :, j] - mu[:, None]) / sd[:, None],
+                )
+                truncation = _log_truncation(mu, sd)
+            else:
+                table, truncation = masses.lookup(mu, sd, index[:, j], lo[:, j], hi[:, j])
+            local = kernel_of[c] - start
+            acc += table.astype(acc.dtype, copy=False).take(local, axis=0)
+            const -= truncation.take(local)
             start = end
-        const -= _log_truncation(centres, widths)[kernel_of].sum(axis=0)
+
+
+class _CellMasses:
+    """One discrete parameter's log cell masses per kernel, kept across estimators.
+
+    Row ``r`` is one kernel ``(centre, width)``: its log mass over each grid cell (NaN until
+    first needed) and its log mass inside ``[0, 1]``. An estimator's kernels are looked up
+    by their exact ``(centre, width)``, so a value found here is the one that would be
+    computed. Kernels recur: a new observation changes the widths of its two neighbours only,
+    and the prior's never changes. When the table is full it starts again empty.
+    """
+
+    __slots__ = ("_keys", "_slots", "n_cells", "n_rows", "table", "truncation")
+
+    def __init__(self, n_cells: int) -> None:
+        self.n_cells = n_cells
+        self._clear()
+
+    def _clear(self) -> None:
+        self._keys = np.empty(0, dtype=complex)  # centre + 1j * width, sorted
+        self._slots = np.empty(0, dtype=np.int64)  # each key's row
+        self.n_rows = 0
+        self.table = np.full((16, self.n_cells), np.nan)
+        self.truncation = np.empty(16)
+
+    def rows(self, centres: np.ndarray, widths: np.ndarray) -> np.ndarray:
+        """The rows of these (distinct) kernels, added if new."""
+        keys = centres + 1j * widths
+        at = np.searchsorted(self._keys, keys)
+        found = at < len(self._keys)
+        found[found] = self._keys[at[found]] == keys[found]
+        if found.all():
+            return self._slots[at]
+        fresh = ~found
+        if (self.n_rows + int(fresh.sum())) * self.n_cells > _CELL_TABLE_ENTRIES:
+            self._clear()  # full: start again
+            fresh[:] = True
+        first = self.n_rows
+        self.n_rows += int(fresh.sum())
+        if self.n_rows > len(self.table):
+            size = max(self.n_rows, 2 * len(self.table))
+            table = np.full((size, self.n_cells), np.nan)
+            table[:first] = self.table[:first]
+            truncation = np.empty(size)
+            truncation[:first] = self.truncation[:first]
+            self.table, self.truncation = table, truncation
+        rows = np.empty(len(keys), dtype=np.int64)
+        rows[fresh] = np.arange(first, self.n_rows)
+        rows[~fresh] = self._slots[at[~fresh]]
+        self.truncation[first : self.n_rows] = _log_truncation(centres[fresh], widths[fresh])
+        keys = np.concatenate([self._keys, keys[fresh]])
+        slots = np.concatenate([self._slots, rows[fresh]])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._slots = keys[order], slots[order]
+        return rows
+
+    def lookup(
+        self,
+        centres: np.ndarray,
+        widths: np.ndarray,
+        index: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(kernels, points)`` log masses of distinct kernels over the points' cells (grid
+        indices ``index``, edges ``lo`` and ``hi``), and the kernels' log truncation."""
+        rows = self.rows(centres, widths)
+        cell = index.astype(np.int64)
+        table = self.table[rows[:, None], cell[None, :]]
+        missing = np.isnan(table)
+        if missing.any():
+            k, p = np.nonzero(missing)
+            mu, sd = centres[k], widths[k]
+            table[k, p] = self.table[rows[k], cell[p]] = _log_normal_mass(
+                (lo[p] - mu) / sd, (hi[p] - mu) / sd
+            )
+        return table, self.truncation[rows]
+
+
+def _cell_masses(codec: Codec, n_kernels: int) -> _CellMasses | None:
+    """The codec's table of cell masses (made on first use), or None for a grid too fine to
+    keep one for ``n_kernels`` kernels."""
+    n_cells = codec.n_steps + 1
+    if 2 * n_kernels * n_cells > _CELL_TABLE_ENTRIES:
+        return None
+    masses = codec.cache.get("cell_masses")
+    if masses is None:
+        masses = codec.cache["cell_masses"] = _CellMasses(n_cells)
+    return masses
 
 
 def _numeric_codecs(codecs: list[Codec]) -> NumericCodecs:
