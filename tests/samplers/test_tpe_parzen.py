@@ -368,6 +368,7 @@ def test_cell_masses_kept_across_estimators_equal_fresh_ones(
     # Room for 23 kernels of the 13-cell grid and 33 of the 9-cell one: small estimators fill
     # the tables and clear them, larger ones go without; so do the finer grids.
     monkeypatch.setattr(_parzen, "_CELL_TABLE_ENTRIES", 300)
+    monkeypatch.setattr(_parzen, "_DENSE_KERNELS", 0)  # small estimators use the tables too
     clears = []
     clear = _parzen._CellMasses._clear
 
@@ -393,14 +394,21 @@ def test_cell_masses_kept_across_estimators_equal_fresh_ones(
         assert np.isfinite(filled).any() and np.all(np.isnan(filled) | (filled <= 0))
 
 
-def test_dense_and_gathered_evaluation_agree() -> None:
+def test_dense_and_gathered_evaluation_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dense pass (few kernels) and the gathered one (many: a matrix product for the
+    continuous parameters, tables of cell masses for the discrete ones) give one density."""
     rng = np.random.default_rng(0)
     dists = [*CONTINUOUS_DISTS, *DISCRETE_DISTS[:3], CATEGORICAL_DISTS[0]]
     codecs = [Codec(d) for d in dists]
+    names = [str(j) for j in range(len(codecs))]
     obs = np.column_stack([_observations(c, rng, 300, clustered=True) for c in codecs])
-    mix = Mixture(codecs, [str(j) for j in range(len(codecs))], obs, rng.random(300), _params())
-    points = mix.sample(rng, 50)
-    assert np.allclose(mix._dense(points), mix._gathered(points).astype(float), atol=1e-3)
+    weights = rng.random(300)
+    gathered = Mixture(codecs, names, obs, weights, _params())
+    points = gathered.sample(rng, 50)
+    monkeypatch.setattr(_parzen, "_DENSE_KERNELS", 1_000)
+    dense = Mixture(codecs, names, obs, weights, _params())
+    assert np.allclose(dense.log_pdf(points), gathered.log_pdf(points), atol=1e-3)
+    assert np.allclose(dense.log_pdf(points), dense.log_pdf(points))  # kept constants
 
 
 # ---------------------------------------------------------------------- shape of the model

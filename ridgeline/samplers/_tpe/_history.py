@@ -148,6 +148,8 @@ class History:
         self.groups = SearchSpaceGroup()
         self._below_cache: tuple[int, int, np.ndarray] | None = None
         self._weights_cache: tuple[int, int, np.ndarray] | None = None
+        # The sampler's per-space models kept between trials (see TPESampler._sample).
+        self.models: dict[tuple[Column, ...], Any] = {}
 
     @property
     def n(self) -> int:

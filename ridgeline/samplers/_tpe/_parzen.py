@@ -74,12 +74,27 @@ def _log_truncation(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     return out
 
 
+def _column_max(acc: np.ndarray, block: int = 32) -> np.ndarray:
+    """``acc.max(axis=0)``, faster for tall arrays of short rows: ``block`` rows at a time
+    are one long row of a reshaped view, so numpy's reduction runs over long inner loops."""
+    k, p = acc.shape
+    q = k // block
+    if q < 2:
+        return acc.max(axis=0)
+    top = acc[: q * block].reshape(q, block * p).max(axis=0).reshape(block, p).max(axis=0)
+    if q * block < k:
+        np.maximum(top, acc[q * block :].max(axis=0), out=top)
+    return top
+
+
 def _logsumexp_columns(acc: np.ndarray) -> np.ndarray:
-    top = acc.max(axis=0)
-    top = np.where(np.isfinite(top), top, 0.0)
+    """``log(sum(exp(acc), axis=0))``, overwriting ``acc``; the column sums are a product
+    with a vector of ones (one BLAS call, faster than a reduction over the outer axis)."""
+    top = _column_max(acc)
+    top = np.where(np.isfinite(top), top, 0.0).astype(acc.dtype)
     acc -= top
     np.exp(acc, out=acc)
-    return np.log(acc.sum(axis=0)) + top
+    return np.log(np.ones(len(acc), dtype=acc.dtype) @ acc) + top
 
 
 class Mixture:
@@ -126,6 +141,8 @@ class Mixture:
         # Per-kernel constant of the log density: log weight minus the continuous
         # dimensions' log normalisers.
         self._base = self.log_weights.copy()
+        self._dense_base: np.ndarray | None = None  # with the discrete truncation (dense)
+        self._sampling: tuple[Any, ...] | None = None  # kept by sample()
 
         b_min = 1.0 / min(100.0, n + 2.0) if params.consider_magic_clip else 1e-6
         dn = len(self._numeric)
@@ -163,18 +180,24 @@ class Mixture:
     # ------------------------------------------------------------------ sampling
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``(size, d)`` model-space points drawn from the mixture."""
-        cum = np.cumsum(np.exp(self.log_weights))
+        if self._sampling is None:  # made on first use and kept: the good group's estimator
+            # lives as long as the good group does, and is sampled from on every trial.
+            cum = np.cumsum(np.exp(self.log_weights))
+            tables = {j: np.cumsum(np.exp(self._tables[j]), axis=1) for j in self._categoricals}
+            mu, sigma = self._mu, self._sigma
+            self._sampling = (cum, tables, ndtr(-mu / sigma), ndtr((1.0 - mu) / sigma))
+        cum, tables, below, above = self._sampling
         kernel = np.minimum(
             np.searchsorted(cum, rng.random(size) * cum[-1], side="right"), self.n_kernels - 1
         )
         out = np.empty((size, len(self._codecs)))
         for j in self._categoricals:
-            cum_p = np.cumsum(np.exp(self._tables[j]), axis=1)[self._rows[j][kernel]]
+            cum_p = tables[j][self._rows[j][kernel]]
             r = rng.random(size)[:, None] * cum_p[:, -1:]
             out[:, j] = np.minimum((cum_p < r).sum(axis=1), self._codecs[j].n_choices - 1)
         if self._numeric:
             mu, sigma = self._mu[kernel], self._sigma[kernel]
-            lo, hi = ndtr(-mu / sigma), ndtr((1.0 - mu) / sigma)
+            lo, hi = below[kernel], above[kernel]
             q = lo + rng.random(mu.shape) * (hi - lo)
             z = ndtri(np.clip(q, 1e-16, 1.0 - 1e-16))
             out[:, self._numeric] = self._group.snap(mu + sigma * z)
@@ -191,20 +214,19 @@ class Mixture:
 
         The work is a ``(kernels, points)`` array of log kernel values (kernel-major, so that
         every gather copies whole rows), reduced over kernels. Few kernels (the good group's
-        estimator): one dense pass over the continuous parameters. Many kernels (the bad
+        estimator): one dense pass over the numeric parameters. Many kernels (the bad
         group's): the continuous parameters reduce to one matrix product, in single
-        precision afterwards. A discrete parameter's values come from a table over its
-        distinct (cell, kernel) pairs, categorical ones from a table over choices.
+        precision afterwards, and a discrete parameter's values come from a table over its
+        distinct (kernel, cell) pairs. Categorical values come from a table over choices.
         """
         if self._numeric and cells is None:
             cells = self.cells(points)
         if self.n_kernels <= _DENSE_KERNELS or self._n_obs == 0:
-            acc = self._dense(points)
+            acc, const = self._dense(points, cells)
         else:
-            acc = self._gathered(points)
-        const = self._base.copy()
-        if self._numeric and cells is not None and not self._is_cont.all():
-            self._add_grid_log_mass(acc, const, np.flatnonzero(~self._is_cont), cells)
+            acc, const = self._gathered(points), self._base.copy()
+            if cells is not None and not self._is_cont.all():
+                self._add_grid_log_mass(acc, const, np.flatnonzero(~self._is_cont), cells)
         self._add_categorical(acc, points)
         acc += const.astype(acc.dtype)[:, None]
         return _logsumexp_columns(acc).astype(float)
@@ -226,16 +248,26 @@ class Mixture:
         if len(joint) > 1:
             acc += joint.astype(acc.dtype).take(index, axis=0)
 
-    def _dense(self, points: np.ndarray) -> np.ndarray:
-        """``(kernels, points)`` log kernel values over the continuous parameters (the
-        per-kernel constants are added by the caller)."""
+    def _dense(self, points: np.ndarray, cells: Cells | None) -> tuple[np.ndarray, np.ndarray]:
+        """``(kernels, points)`` log kernel values over the numeric parameters, and the
+        per-kernel constants the caller adds (with the discrete truncation, kept after the
+        first call)."""
         acc = np.zeros((self.n_kernels, len(points)))
         cont = self._is_cont
         if self._numeric and cont.any():
             x = points[:, self._numeric][:, cont]
             z = (x[None, :, :] - self._mu[:, None, cont]) / self._sigma[:, None, cont]
             acc -= 0.5 * np.einsum("kpd,kpd->kp", z, z)
-        return acc
+        if cells is None or cont.all():
+            return acc, self._base
+        disc = ~cont
+        if self._dense_base is None:
+            mu, sd = self._mu[:, disc], self._sigma[:, disc]
+            self._dense_base = self._base - _log_truncation(mu, sd).sum(axis=1)
+        mu, sd = self._mu[:, None, disc], self._sigma[:, None, disc]
+        lo, hi = cells[0][None, :, disc], cells[1][None, :, disc]
+        acc += _log_normal_mass((lo - mu) / sd, (hi - mu) / sd).sum(axis=2)
+        return acc, self._dense_base
 
     def _gathered(self, points: np.ndarray) -> np.ndarray:
         """:meth:`_dense` for many kernels, in single precision past the matrix product (log

@@ -407,7 +407,7 @@ class TPESampler(BaseSampler):
                 out[:, j] = c.u.view[rows]
             return out
 
-        x_below, x_above = stacked(below_rows), stacked(above_rows)
+        x_above = stacked(above_rows)
         if ctx.below_weights is not None:  # several objectives: by hypervolume contribution
             w_below = ctx.below_weights[below_rows]
         else:
@@ -420,7 +420,19 @@ class TPESampler(BaseSampler):
         from ridgeline.samplers._tpe._parzen import Mixture  # scipy: imported on first use
 
         codecs = [c.codec for c in columns]
-        good = Mixture(codecs, names, x_below, w_below, self._parzen)
+        # The good group changes only when a trial enters it: until then its estimator is
+        # the same, and is kept.
+        key = tuple(columns)
+        kept = history.models.get(key)
+        if (
+            kept is not None
+            and np.array_equal(kept[0], below_rows)
+            and np.array_equal(kept[1], w_below)
+        ):
+            good = kept[2]
+        else:
+            good = Mixture(codecs, names, stacked(below_rows), w_below, self._parzen)
+            history.models[key] = (below_rows, w_below, good)
         orders = _sorted_positions(columns, mask & ~ctx.below, lies)
         bad = Mixture(codecs, names, x_above, w_above, self._parzen, orders)
         candidates = good.sample(self._rng, self._n_ei_candidates)
@@ -434,7 +446,8 @@ class TPESampler(BaseSampler):
         k = len(numbers)
         raw = self._weights(k)
         w = np.asarray(raw, dtype=float) if raw is not None else np.empty(0)
-        if w.shape != (k,) or not np.all(np.isfinite(w)) or np.any(w < 0) or (k and w.sum() <= 0):
+        # The default's weights are valid by construction (the checks cost as much as they).
+        if self._weights is not default_weights and not _valid_weights(w, k):
             raise TPEArgumentError(
                 f"`weights` of {_OWNER} must return {k} finite non-negative weights, not all "
                 f"zero, for weights({k}); got {raw!r}."
@@ -491,6 +504,15 @@ def _sorted_positions(
             pos = np.insert(pos, at, n_members + lie_order)
         orders[:, i] = pos
     return orders
+
+
+def _valid_weights(w: np.ndarray, k: int) -> bool:
+    return (
+        w.shape == (k,)
+        and bool(np.all(np.isfinite(w)))
+        and not np.any(w < 0)
+        and (k == 0 or w.sum() > 0)
+    )
 
 
 class _TypeError(TPEArgumentError, TypeError):
