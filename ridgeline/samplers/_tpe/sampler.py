@@ -402,10 +402,10 @@ class TPESampler(BaseSampler):
             return {name: sample_uniform(self._rng, space[name]) for name in names}
 
         def stacked(rows: np.ndarray) -> np.ndarray:
-            out = np.empty((len(rows), len(columns)))
+            out = np.empty((len(columns), len(rows)))
             for j, c in enumerate(columns):
-                out[:, j] = c.u.view[rows]
-            return out
+                c.u.view.take(rows, out=out[j])
+            return out.T
 
         x_above = stacked(above_rows)
         if ctx.below_weights is not None:  # several objectives: by hypervolume contribution
@@ -494,8 +494,9 @@ def _sorted_positions(
     for i, j in enumerate(numeric):
         column = columns[j]
         rows = column.order
-        rows = rows[rows < n]
-        rows = rows[member[rows]]
+        if len(rows) > n:  # rows added since this trial's split
+            rows = rows[rows < n]
+        rows = rows[member.take(rows)]
         pos = position[rows]
         if lies is not None and n_lies:
             values = column.u.view[rows]
