@@ -45,8 +45,9 @@ _EPS = 1e-12
 # Up to this many kernels, log_pdf evaluates all numeric dimensions in one dense pass.
 _DENSE_KERNELS = 64
 # A discrete parameter's table of cell masses (:class:`_CellMasses`) holds at most this many
-# entries (16 MiB); a grid with more cells than that over the current kernels goes without.
-_CELL_TABLE_ENTRIES = 1 << 21
+# entries (4 MiB in single precision, that of the densities they go into); a grid with more
+# cells than that over the current kernels goes without.
+_CELL_TABLE_ENTRIES = 1 << 20
 
 
 def _log_normal_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -348,9 +349,9 @@ class _CellMasses:
     """One discrete parameter's log cell masses per kernel, kept across estimators.
 
     Row ``r`` is one kernel ``(centre, width)``: its log mass over each grid cell (NaN until
-    first needed) and its log mass inside ``[0, 1]``. An estimator's kernels are looked up
+    first needed; single precision) and its log mass inside ``[0, 1]``. An estimator's kernels are looked up
     by their exact ``(centre, width)``, so a value found here is the one that would be
-    computed. Kernels recur: a new observation changes the widths of its two neighbours only,
+    computed. Kernels recur: a new observation changes its neighbours' widths only,
     and the prior's never changes. When the table is full it starts again empty.
     """
 
@@ -364,7 +365,7 @@ class _CellMasses:
         self._keys = np.empty(0, dtype=complex)  # centre + 1j * width, sorted
         self._slots = np.empty(0, dtype=np.int64)  # each key's row
         self.n_rows = 0
-        self.table = np.full((16, self.n_cells), np.nan)
+        self.table = np.full((16, self.n_cells), np.nan, dtype=np.float32)
         self.truncation = np.empty(16)
 
     def rows(self, centres: np.ndarray, widths: np.ndarray) -> np.ndarray:
@@ -383,7 +384,7 @@ class _CellMasses:
         self.n_rows += int(fresh.sum())
         if self.n_rows > len(self.table):
             size = max(self.n_rows, 2 * len(self.table))
-            table = np.full((size, self.n_cells), np.nan)
+            table = np.full((size, self.n_cells), np.nan, dtype=np.float32)
             table[:first] = self.table[:first]
             truncation = np.empty(size)
             truncation[:first] = self.truncation[:first]
