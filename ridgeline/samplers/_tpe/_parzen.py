@@ -146,6 +146,7 @@ class Mixture:
         self._sampling: tuple[Any, ...] | None = None  # kept by sample()
 
         b_min = 1.0 / min(100.0, n + 2.0) if params.consider_magic_clip else 1e-6
+        self._fixed_clip = n + 2 >= 100 or not params.consider_magic_clip
         dn = len(self._numeric)
         mu = np.empty((n_k, dn))
         mu[:n] = observations[:, self._numeric]
@@ -329,9 +330,11 @@ class Mixture:
         for c, j in enumerate(cols.tolist()):
             end = ends[c]
             codec = self._codecs[self._numeric[j]]
-            masses = _cell_masses(codec, end - start)
+            # Tables pay once the clip has stopped moving (it changes every clipped kernel's
+            # width while n < 98) and for grids that are not too fine.
+            masses = _cell_masses(codec, end - start) if self._fixed_clip else None
             mu, sd = centres[start:end], widths[start:end]
-            if masses is None:  # a grid too fine to keep a table for: every pair afresh
+            if masses is None:  # every pair afresh
                 table = _log_normal_mass(
                     (lo[None, :, j] - mu[:, None]) / sd[:, None],
                     (hi[None, :, j] - mu[:, None]) / sd[:, None],
@@ -349,10 +352,10 @@ class _CellMasses:
     """One discrete parameter's log cell masses per kernel, kept across estimators.
 
     Row ``r`` is one kernel ``(centre, width)``: its log mass over each grid cell (NaN until
-    first needed; single precision) and its log mass inside ``[0, 1]``. An estimator's kernels are looked up
-    by their exact ``(centre, width)``, so a value found here is the one that would be
-    computed. Kernels recur: a new observation changes its neighbours' widths only,
-    and the prior's never changes. When the table is full it starts again empty.
+    first needed; single precision) and its log mass inside ``[0, 1]``. An estimator's
+    kernels are looked up by their exact ``(centre, width)``, so a value found here is the
+    one that would be computed. Kernels recur: a new observation changes its neighbours'
+    widths only, and the prior's never changes. When the table is full it starts again empty.
     """
 
     __slots__ = ("_keys", "_slots", "n_cells", "n_rows", "table", "truncation")
@@ -393,10 +396,13 @@ class _CellMasses:
         rows[fresh] = np.arange(first, self.n_rows)
         rows[~fresh] = self._slots[at[~fresh]]
         self.truncation[first : self.n_rows] = _log_truncation(centres[fresh], widths[fresh])
-        keys = np.concatenate([self._keys, keys[fresh]])
-        slots = np.concatenate([self._slots, rows[fresh]])
-        order = np.argsort(keys, kind="stable")
-        self._keys, self._slots = keys[order], slots[order]
+        order = np.argsort(keys[fresh])
+        added, slots = keys[fresh][order], rows[fresh][order]
+        at = np.searchsorted(self._keys, added)
+        self._keys, self._slots = (
+            np.insert(self._keys, at, added),
+            np.insert(self._slots, at, slots),
+        )
         return rows
 
     def lookup(
