@@ -190,6 +190,40 @@ def test_below_mask_is_cached_until_the_history_grows() -> None:
     assert list(history.below_mask(1)) == [False, False, True]
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["complete", "pruned", "pruned-silent"]),
+            st.sampled_from([0.0, 1.0, 2.0, -1.0, math.inf, -math.inf, 0.5]),
+            st.integers(1, 3),
+            st.sampled_from([0.0, 0.0, 1.0, 2.5]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    n_below=st.integers(1, 6),
+)
+def test_below_mask_kept_as_rows_arrive_equals_a_fresh_one(
+    rows: list[tuple[str, float, int, float]], n_below: int
+) -> None:
+    """The good group is carried over as rows arrive when they rank after its worst member;
+    it must always be the group a fresh ranking of all rows gives."""
+    study = ridgeline.create_study()
+    history = History(study.directions, use_constraints=True)
+    for state, value, step, violation in rows:
+        attrs = {CONSTRAINTS_KEY: (violation,)}
+        if state == "complete":
+            _add(study, value=value, system_attrs=attrs)
+        else:
+            reports = {step: value} if state == "pruned" else {}
+            _add(study, state=TrialState.PRUNED, intermediate_values=reports, system_attrs=attrs)
+        history.update(study)
+        kept = history.below_mask(n_below)
+        fresh = _history_of(study, use_constraints=True).below_mask(n_below)
+        assert list(kept) == list(fresh)
+
+
 def _rank_key(state: str, value: float, step: int | None, number: int) -> tuple[Any, ...]:
     if state == "complete":
         return (0, 0, value, number)

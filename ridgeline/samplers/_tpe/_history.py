@@ -146,7 +146,7 @@ class History:
         self.columns: dict[tuple[str, BaseDistribution], Column] = {}
         self.intersection: dict[str, BaseDistribution] | None = None
         self.groups = SearchSpaceGroup()
-        self._below_cache: tuple[int, int, np.ndarray] | None = None
+        self._below_cache: tuple[int, int, np.ndarray, tuple[float, ...] | None] | None = None
         self._weights_cache: tuple[int, int, np.ndarray] | None = None
         # The sampler's per-space models kept between trials (see TPESampler._sample).
         self.models: dict[tuple[Column, ...], Any] = {}
@@ -215,15 +215,39 @@ class History:
         ranks within it. Ties go to the older trial.
         """
         cached = self._below_cache
-        if cached is not None and cached[0] == self.n and cached[1] == n_below:
-            return cached[2]
         n = self.n
+        if cached is not None and cached[1] == n_below:
+            if cached[0] == n:
+                return cached[2]
+            # One objective: rows that rank after the worst good row leave the group as it
+            # is (the common case once the group is full), without sorting every row again.
+            cutoff = cached[3]
+            if cutoff is not None and all(self._key(i) > cutoff for i in range(cached[0], n)):
+                mask = np.zeros(n, dtype=bool)
+                mask[: cached[0]] = cached[2]
+                self._below_cache = (n, n_below, mask, cutoff)
+                return mask
         mask = np.zeros(n, dtype=bool)
+        cutoff = None
         if n_below > 0 and n > 0:
             order = self._order(n_below)
             mask[order[:n_below]] = True
-        self._below_cache = (n, n_below, mask)
+            if self.scores.view.shape[1] == 1 and n_below < n:
+                cutoff = self._key(int(order[n_below - 1]))
+        self._below_cache = (n, n_below, mask, cutoff)
         return mask
+
+    def _key(self, row: int) -> tuple[float, ...]:
+        """Row ``row``'s sort key in :meth:`_order` (one objective), most significant first."""
+        violation = float(self.violation.view[row])
+        return (
+            float(violation > 0),
+            violation,
+            float(self.pruned.view[row]),
+            float(self.neg_step.view[row]),
+            float(self.scores.view[row, 0]),
+            float(self.numbers.view[row]),
+        )
 
     def below_weights(self, n_below: int) -> np.ndarray:
         """For several objectives: ``(n,)`` weights of the good group's rows by hypervolume
