@@ -135,10 +135,7 @@ class Mixture:
             w[n] = params.prior_weight if n else 1.0
         self.n_kernels = n_k = len(w)
         self.log_weights = np.log(np.maximum(w / w.sum(), 1e-300))
-        self._numeric = [j for j, c in enumerate(codecs) if c.kind != CATEGORICAL]
-        self._categoricals = [j for j, c in enumerate(codecs) if c.kind == CATEGORICAL]
-        self._is_cont = np.array([codecs[j].kind == CONTINUOUS for j in self._numeric], bool)
-        self._group = _numeric_codecs([codecs[j] for j in self._numeric])
+        self._numeric, self._categoricals, self._is_cont, self._group = _layout(codecs)
         # Per-kernel constant of the log density: log weight minus the continuous
         # dimensions' log normalisers.
         self._base = self.log_weights.copy()
@@ -170,7 +167,7 @@ class Mixture:
         self._mu, self._sigma = mu, sigma
         if self._is_cont.any():
             m, sd = mu[:, self._is_cont], sigma[:, self._is_cont]
-            self._base -= (np.log(sd) + _LOG_SQRT_2PI + _log_truncation(m, sd)).sum(axis=1)
+            self._base -= _row_sums(np.log(sd) + _LOG_SQRT_2PI + _log_truncation(m, sd))
         self._rows: dict[int, np.ndarray] = {}
         self._tables: dict[int, np.ndarray] = {}
         for j in self._categoricals:
@@ -437,6 +434,31 @@ def _cell_masses(codec: Codec, n_kernels: int) -> _CellMasses | None:
     if masses is None:
         masses = codec.cache["cell_masses"] = _CellMasses(n_cells)
     return masses
+
+
+def _row_sums(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=1)`` for a tall array of few columns, column by column (the same
+    additions in the same order, without a reduction's per-row overhead)."""
+    out = x[:, 0].copy()
+    for i in range(1, x.shape[1]):
+        out += x[:, i]
+    return out
+
+
+def _layout(codecs: Sequence[Codec]) -> tuple[list[int], list[int], np.ndarray, NumericCodecs]:
+    """The numeric and categorical columns of these codecs, which numeric ones are
+    continuous, and their :class:`NumericCodecs`; made once per tuple of codecs and kept in
+    the first one's cache."""
+    key = ("layout", tuple(codecs))
+    layout = codecs[0].cache.get(key) if codecs else None
+    if layout is None:
+        numeric = [j for j, c in enumerate(codecs) if c.kind != CATEGORICAL]
+        categoricals = [j for j, c in enumerate(codecs) if c.kind == CATEGORICAL]
+        is_cont = np.array([codecs[j].kind == CONTINUOUS for j in numeric], bool)
+        layout = (numeric, categoricals, is_cont, _numeric_codecs([codecs[j] for j in numeric]))
+        if codecs:
+            codecs[0].cache[key] = layout
+    return layout
 
 
 def _numeric_codecs(codecs: list[Codec]) -> NumericCodecs:
