@@ -569,7 +569,18 @@ def test_trials_are_shared_immutable_records() -> None:
 
 def test_keyboard_interrupt_with_threads_stops_workers() -> None:
     import _thread
+    import signal
 
+    # interrupt_main() acts through the SIGINT handler: make sure it is Python's default,
+    # whatever a library imported by an earlier test may have installed.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _run_interrupted_threads(_thread)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run_interrupted_threads(_thread: Any) -> None:
     started = threading.Event()
 
     def objective(trial: ridgeline.Trial) -> float:
