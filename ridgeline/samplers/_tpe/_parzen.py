@@ -89,13 +89,17 @@ def _column_max(acc: np.ndarray, block: int = 32) -> np.ndarray:
 
 
 def _logsumexp_columns(acc: np.ndarray) -> np.ndarray:
-    """``log(sum(exp(acc), axis=0))``, overwriting ``acc``; the column sums are a product
-    with a vector of ones (one BLAS call, faster than a reduction over the outer axis)."""
+    """``log(sum(exp(acc), axis=0))``, overwriting ``acc``. For the tall single-precision
+    arrays of many kernels the column sums are a product with a vector of ones (one BLAS
+    call, faster than a reduction over the outer axis); small double-precision arrays keep
+    numpy's order of summation, which near-ties between candidates can depend on."""
     top = _column_max(acc)
     top = np.where(np.isfinite(top), top, 0.0).astype(acc.dtype)
     acc -= top
     np.exp(acc, out=acc)
-    return np.log(np.ones(len(acc), dtype=acc.dtype) @ acc) + top
+    if acc.dtype == np.float32:
+        return np.log(np.ones(len(acc), dtype=acc.dtype) @ acc) + top
+    return np.log(acc.sum(axis=0)) + top
 
 
 class Mixture:
