@@ -452,29 +452,17 @@ def _row_sums(x: np.ndarray) -> np.ndarray:
 def _layout(codecs: Sequence[Codec]) -> tuple[list[int], list[int], np.ndarray, NumericCodecs]:
     """The numeric and categorical columns of these codecs, which numeric ones are
     continuous, and their :class:`NumericCodecs`; made once per tuple of codecs and kept in
-    the first one's cache."""
+    the first one's cache (a space's codecs live as long as the sampler's history)."""
     key = ("layout", tuple(codecs))
     layout = codecs[0].cache.get(key) if codecs else None
     if layout is None:
         numeric = [j for j, c in enumerate(codecs) if c.kind != CATEGORICAL]
         categoricals = [j for j, c in enumerate(codecs) if c.kind == CATEGORICAL]
         is_cont = np.array([codecs[j].kind == CONTINUOUS for j in numeric], bool)
-        layout = (numeric, categoricals, is_cont, _numeric_codecs([codecs[j] for j in numeric]))
+        layout = (numeric, categoricals, is_cont, NumericCodecs([codecs[j] for j in numeric]))
         if codecs:
             codecs[0].cache[key] = layout
     return layout
-
-
-def _numeric_codecs(codecs: list[Codec]) -> NumericCodecs:
-    """The :class:`NumericCodecs` of these codecs, made once and kept in the first one's
-    cache (a space's codecs live as long as the sampler's history)."""
-    if not codecs:
-        return NumericCodecs(codecs)
-    key = ("numeric", tuple(codecs))
-    group = codecs[0].cache.get(key)
-    if group is None:
-        group = codecs[0].cache[key] = NumericCodecs(codecs)
-    return group
 
 
 def _categorical_table(codec: Codec, name: str, params: ParzenParams, n_obs: int) -> np.ndarray:
