@@ -166,6 +166,44 @@ def test_ranking_complete_then_pruned_by_step_then_value_failed_ignored() -> Non
         assert _selected(history, k) == set(expected[:k])
 
 
+def test_improvements_measure_the_good_rows_against_the_best_of_the_rest() -> None:
+    study = ridgeline.create_study()
+    for v in (5.0, 1.0, 3.0, 2.0, 3.0, 0.5):  # rows 0-5
+        _add(study, value=v)
+    history = _history_of(study)
+    below = history.below_mask(3)  # 0.5, 1.0, 2.0; the best of the rest is 3.0
+    gains = history.improvements(below)
+    assert gains is not None
+    assert list(gains) == [0.0, 2.0, 0.0, 1.0, 0.0, 2.5]
+    # Two good rows (0.5, 1.0): the best of the rest is 2.0.
+    assert list(history.improvements(history.below_mask(2))) == [0, 1.0, 0, 0, 0, 1.5]
+    # Four: the older 3.0 is good, and ties with the newer one, so it gains nothing.
+    assert list(history.improvements(history.below_mask(4))) == [0, 2.0, 0, 1.0, 0, 2.5]
+    assert history.improvements(np.zeros(history.n, dtype=bool)) is None
+
+
+def test_improvements_follow_the_direction_and_give_up_on_mixed_or_infinite_groups() -> None:
+    study = ridgeline.create_study(direction="maximize")
+    for v in (1.0, 4.0, 2.0):
+        _add(study, value=v)
+    history = _history_of(study)
+    assert list(history.improvements(history.below_mask(1))) == [0.0, 2.0, 0.0]
+
+    study = ridgeline.create_study()
+    _add(study, value=1.0)
+    _add(study, state=TrialState.PRUNED, intermediate_values={0: 0.0})
+    _add(study, value=3.0)
+    history = _history_of(study)
+    assert history.improvements(history.below_mask(1)) is not None  # only row 0
+    assert history.improvements(history.below_mask(2)) is None  # a pruned row is good
+    for values in ((1.0, math.inf), (-math.inf, 2.0)):
+        study = ridgeline.create_study()
+        for v in values:
+            _add(study, value=v)
+        history = _history_of(study)
+        assert history.improvements(history.below_mask(1)) is None
+
+
 def test_ranking_follows_the_direction() -> None:
     study = ridgeline.create_study(direction="maximize")
     for v in (1.0, 3.0, 2.0):

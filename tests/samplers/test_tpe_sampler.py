@@ -42,6 +42,7 @@ ALL_KINDS: dict[str, BaseDistribution] = {
     "istep": IntDistribution(0, 20, step=4),
     "c": CategoricalDistribution(CHOICES),
 }
+X1: dict[str, BaseDistribution] = {"x": FloatDistribution(0.0, 1.0)}
 
 MODES: dict[str, dict[str, Any]] = {
     "univariate": {"multivariate": False},
@@ -505,6 +506,7 @@ def test_partly_enqueued_params_are_completed_by_the_sampler() -> None:
         ({"multivariate": "yes"}, r"`multivariate` of TPESampler must be True or False"),
         ({"consider_prior": 1}, r"`consider_prior`"),
         ({"constant_liar": None}, r"`constant_liar`"),
+        ({"improvement_weights": "yes"}, r"`improvement_weights` of TPESampler must be True"),
         ({"group": True, "multivariate": False}, r"`group=True` of TPESampler needs multivariate"),
         ({"categorical_distance_func": ["x"]}, r"`categorical_distance_func` .* must be a dict"),
         ({"categorical_distance_func": {"c": 1}}, r"`categorical_distance_func\['c'\]`"),
@@ -766,6 +768,36 @@ def test_weights_go_to_observations_by_trial_number() -> None:
     sampler = TPESampler(weights=lambda n: np.arange(1.0, n + 1))
     assert list(sampler._observation_weights(np.array([5, 9, 7, 8]))) == [1.0, 4.0, 2.0, 3.0]
     assert list(sampler._observation_weights(np.array([1, 2, 3]))) == [1.0, 2.0, 3.0]
+
+
+def test_improvement_weights_draw_proposals_to_the_best_observation() -> None:
+    """The good group holds one far better observation (x = 0.1) and three barely better
+    than the rest: weighted by improvement, a third of the proposals come from near the best
+    one; weighted alike, the three others' cluster takes them all."""
+    good = [(0.1, 0.0), (0.5, 8.9), (0.6, 8.9), (0.9, 8.9)]
+    rest = [(x, 9.0) for x in (0.05, 0.2, 0.3, 0.35, 0.7, 0.75, 0.8, 0.95)]
+
+    def share_near_best(**kwargs: Any) -> float:
+        sampler = TPESampler(
+            seed=0, n_startup_trials=0, constant_liar=False, gamma=lambda n: 4, **kwargs
+        )
+        study = ridgeline.create_study(sampler=sampler)
+        for x, v in good + rest:
+            study.add_trial(create_trial(params={"x": x}, distributions=X1, value=v))
+        xs = np.array([study.ask(X1).params["x"] for _ in range(100)])
+        return float(np.mean(xs < 0.3))
+
+    assert share_near_best() > 0.2
+    assert share_near_best(improvement_weights=False) < 0.05
+
+
+def test_improvement_weights_default_follows_weights() -> None:
+    assert "improvement_weights=True" in repr(TPESampler())
+    assert "improvement_weights=False" in repr(TPESampler(weights=lambda n: np.ones(n)))
+    assert "improvement_weights=True" in repr(
+        TPESampler(weights=lambda n: np.ones(n), improvement_weights=True)
+    )
+    assert "improvement_weights=False" in repr(TPESampler(**TPESampler.hyperopt_parameters()))
 
 
 # ---------------------------------------------------------------------- presets

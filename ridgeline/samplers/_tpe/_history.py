@@ -237,6 +237,27 @@ class History:
         self._below_cache = (n, n_below, mask, cutoff)
         return mask
 
+    def improvements(self, below: np.ndarray) -> np.ndarray | None:
+        """One objective: ``(n,)`` how far each good row's value (``below`` marks them) is
+        below the best value of the other complete, feasible rows (0 for a tie, and outside
+        the good group); None when the good group holds a pruned or infeasible row, or
+        either side's values are not finite."""
+        if not below.any():
+            return None
+        scores = self.scores.view[:, 0]
+        usable = ~self.pruned.view & (self.violation.view <= 0)
+        if not usable[below].all():
+            return None
+        rest = scores[usable & ~below]
+        good = scores[below]
+        if not len(rest) or not math.isfinite(threshold := float(rest.min())):
+            return None
+        if not np.isfinite(good).all():
+            return None
+        gains = np.zeros(self.n)
+        gains[below] = np.maximum(threshold - good, 0.0)
+        return gains
+
     def _key(self, row: int) -> tuple[float, ...]:
         """Row ``row``'s sort key in :meth:`_order` (one objective), most significant first."""
         violation = float(self.violation.view[row])
