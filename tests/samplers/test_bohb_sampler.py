@@ -82,6 +82,15 @@ def test_the_model_is_fitted_at_the_largest_budget_with_enough_trials() -> None:
     ranked = sorted(range(6), key=lambda i: (i * 7) % 12)
     n_below = sampler._n_below(6)
     assert sorted(np.flatnonzero(ctx.below).tolist()) == sorted(ranked[:n_below])
+    # The good trial (value 0 at budget 2) is weighted by its improvement on the best of the
+    # other five there (2), not on trials of other budgets.
+    assert n_below == 1 and ctx.gains is not None
+    assert ctx.gains.tolist() == [2.0] + [0.0] * 11
+    uniform = BOHBSampler(
+        min_resource=1, reduction_factor=3, min_points_in_model=6, improvement_weights=False
+    )
+    study.sampler = uniform
+    assert uniform._context(study, study.ask()._frozen()).gains is None
 
     # Needing 7 points, the model falls back to budget 1, where all 12 have a value.
     sampler7 = BOHBSampler(min_resource=1, reduction_factor=3, min_points_in_model=7, seed=0)

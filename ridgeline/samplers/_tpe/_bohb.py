@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ridgeline.samplers._tpe._errors import TPEArgumentError
-from ridgeline.samplers._tpe._history import History
+from ridgeline.samplers._tpe._history import History, gains_over_rest
 from ridgeline.samplers._tpe.sampler import TPESampler, _check_count, _TrialContext
 from ridgeline.trial._frozen import FrozenTrial
 from ridgeline.trial._state import TrialState
@@ -77,10 +77,12 @@ class BOHBSampler(TPESampler):
     how far it got, this sampler compares trials on equal terms: at each budget (the rungs
     ``min_resource * reduction_factor ** k``, and the completed trials' final values) it
     knows every trial's value there, and it fits TPE on the largest budget at which at least
-    ``min_points_in_model`` trials have a value (good: the best ``gamma(n)`` of those;
-    bad: the rest). Low-budget results guide the search until enough trials reach higher
-    budgets, instead of being thrown away. With :class:`~ridgeline.pruners.HyperbandPruner`
-    it sees the trials of every bracket (it is ``budget_aware``), as in BOHB.
+    ``min_points_in_model`` trials have a value (good: the best ``gamma(n)`` of those,
+    weighted by how much each improves on the rest at that budget unless
+    ``improvement_weights=False``; bad: the rest). Low-budget results guide the search
+    until enough trials reach higher budgets, instead of being thrown away. With
+    :class:`~ridgeline.pruners.HyperbandPruner` it sees the trials of every bracket (it is
+    ``budget_aware``), as in BOHB.
 
     Pair it with :class:`~ridgeline.pruners.HyperbandPruner` (BOHB) or
     :class:`~ridgeline.pruners.SuccessiveHalvingPruner`; by default it takes their
@@ -193,7 +195,13 @@ class BOHBSampler(TPESampler):
         below[rows[order[: self._n_below(len(rows))]]] = True
         active = np.zeros(n, dtype=bool)
         active[rows] = True
-        return _TrialContext(history, n, below, None, pending, startup=False, active=active)
+        ctx = _TrialContext(history, n, below, None, pending, startup=False, active=active)
+        if self._improvement_weights:
+            gains = gains_over_rest(scores, below[rows], violation <= 0)
+            if gains is not None:
+                ctx.gains = np.zeros(n)
+                ctx.gains[rows] = gains
+        return ctx
 
     def __repr__(self) -> str:
         return (

@@ -238,25 +238,10 @@ class History:
         return mask
 
     def improvements(self, below: np.ndarray) -> np.ndarray | None:
-        """One objective: ``(n,)`` how far each good row's value (``below`` marks them) is
-        below the best value of the other complete, feasible rows (0 for a tie, and outside
-        the good group); None when the good group holds a pruned or infeasible row, or
-        either side's values are not finite."""
-        if not below.any():
-            return None
-        scores = self.scores.view[:, 0]
+        """One objective: :func:`gains_over_rest` of the rows' values, complete feasible rows
+        being the usable ones."""
         usable = ~self.pruned.view & (self.violation.view <= 0)
-        if not usable[below].all():
-            return None
-        rest = scores[usable & ~below]
-        good = scores[below]
-        if not len(rest) or not math.isfinite(threshold := float(rest.min())):
-            return None
-        if not np.isfinite(good).all():
-            return None
-        gains = np.zeros(self.n)
-        gains[below] = np.maximum(threshold - good, 0.0)
-        return gains
+        return gains_over_rest(self.scores.view[:, 0], below, usable)
 
     def _key(self, row: int) -> tuple[float, ...]:
         """Row ``row``'s sort key in :meth:`_order` (one objective), most significant first."""
@@ -298,6 +283,24 @@ class History:
             candidates = np.flatnonzero(~infeasible & ~pruned)
             primary[candidates] = _front_keys(scores[candidates], n_below)
         return np.lexsort((numbers, primary, self.neg_step.view, pruned, violation, infeasible))
+
+
+def gains_over_rest(scores: np.ndarray, below: np.ndarray, usable: np.ndarray) -> np.ndarray | None:
+    """How far each good row's value (to minimise; ``below`` marks the good rows) is below the
+    best value of the other usable rows: ``(len(scores),)``, 0 for a tie and outside the good
+    group. None when the good group is empty or holds a row that is not usable, when no other
+    row is usable, or when either side's values are not finite."""
+    if not below.any() or not usable[below].all():
+        return None
+    rest = scores[usable & ~below]
+    good = scores[below]
+    if not len(rest) or not math.isfinite(threshold := float(rest.min())):
+        return None
+    if not np.isfinite(good).all():
+        return None
+    gains = np.zeros(len(scores))
+    gains[below] = np.maximum(threshold - good, 0.0)
+    return gains
 
 
 def _front_keys(points: np.ndarray, n_needed: int) -> np.ndarray:
