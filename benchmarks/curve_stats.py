@@ -13,6 +13,10 @@ pruner, and relates it to the pruning benchmark's runs (``benchmarks/pruning.py`
   rung orders the configurations that a tuned sampler ends up proposing.
 * **Kept at a rung**: of the best 5 % by final value, the share that is in the best third at
   the rung step (what one rung of successive halving with reduction factor 3 keeps of them).
+* **A curve model**: the same Spearman over the best 20 %, but of a prediction of the final
+  value from the whole curve up to the rung step (a ridge regression on the standardised
+  values, fitted on the other configurations' full curves in 5-fold cross-validation): what
+  learning-curve extrapolation could add to the latest value alone.
 * With ``--runs FILE...`` (the pruning benchmark's ``--runs-out`` files): the benchmark's
   target per problem (the median best final value of ``ridgeline-nopruning`` at the full
   budget, as in ``pruning.py``) as a share of random configurations reaching it, and for each
@@ -155,6 +159,25 @@ def kept_share(c: Curves, step: int, top: float = 0.05, keep: float = 1 / 3) -> 
     return float(np.mean(at_step[idx] <= threshold))
 
 
+def extrapolated_agreement(c: Curves, step: int, fraction: float, folds: int = 5) -> float:
+    """Spearman, over the best ``fraction`` by final value, of the final value with a curve
+    model's prediction of it from the values at steps ``1..step``: a ridge regression fitted,
+    in ``folds``-fold cross-validation, on the other configurations' full curves. It tells
+    whether the shape of the early curve, not only its latest value, orders them; the model
+    learns from far more complete curves than a tuning run has."""
+    from sklearn.linear_model import RidgeCV
+    from sklearn.model_selection import KFold
+
+    x = c.curves[:, :step]
+    x = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    predicted = np.empty(len(c.finals))
+    for train, test in KFold(folds, shuffle=True, random_state=0).split(x):
+        model = RidgeCV(alphas=(0.01, 0.1, 1.0, 10.0)).fit(x[train], c.finals[train])
+        predicted[test] = model.predict(x[test])
+    idx = best(c.finals, fraction)
+    return spearman(predicted[idx], c.finals[idx])
+
+
 def share_reaching(c: Curves, target: float) -> float:
     """The share of the random configurations whose signed score is at or below ``target``."""
     return float(np.mean(c.finals <= target))
@@ -202,6 +225,22 @@ def render(stats: dict[str, Curves], runs: list[dict[str, Any]], directions: dic
     for name in names:
         c = stats[name]
         cells = [f"step {s}: {kept_share(c, s):.0%}" for s in rung_steps(c.problem.max_steps)]
+        rows.append([name, *cells, *["" for _ in range(width - len(cells))]])
+    lines += [*_table(header, rows), ""]
+
+    lines += [
+        "### Spearman over the best 20 % of a curve model's prediction of the final value "
+        "from the values up to a rung step, with the final value (ridge regression, 5-fold "
+        "cross-validation)",
+        "",
+    ]
+    rows = []
+    for name in names:
+        c = stats[name]
+        cells = [
+            f"step {s}: {_fmt(extrapolated_agreement(c, s, 0.2))}"
+            for s in rung_steps(c.problem.max_steps)
+        ]
         rows.append([name, *cells, *["" for _ in range(width - len(cells))]])
     lines += [*_table(header, rows), ""]
 

@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks.curve_stats import (
     Curves,
+    extrapolated_agreement,
     kept_share,
     main,
     random_configs,
@@ -117,3 +118,18 @@ def test_bad_arguments_are_named(
 ) -> None:
     assert main(["--problems", "lc_powerlaw", *args] if "--problems" not in args else args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_curve_model_orders_what_the_early_shape_predicts() -> None:
+    # Finals are the early value plus twice the early slope: the latest value alone orders
+    # them poorly, a linear model of the two early values orders them exactly.
+    rng = np.random.default_rng(0)
+    first, second = rng.normal(size=200), rng.normal(size=200)
+    finals = second + 2.0 * (second - first)
+    c = Curves(
+        LEARNING_CURVE_PROBLEMS["lc_powerlaw"],
+        np.column_stack([first, second, finals]),
+        finals,
+    )
+    assert extrapolated_agreement(c, 2, 0.2) > 0.95
+    assert rank_agreement(c, 2, 0.2) < 0.9
