@@ -266,7 +266,9 @@ def render(stats: dict[str, Curves], runs: list[dict[str, Any]], directions: dic
             continue
         c = stats[p]
         share = share_reaching(c, summary.signs[p] * target)
-        rows[0].append(f"{target:.4f} ({share:.2%})")
+        # None of the random configurations reaching it: below one in len(finals).
+        shown = f"{share:.2%}" if share > 0 else f"< {1 / len(c.finals):.2%}"
+        rows[0].append(f"{target:.4f} ({shown})")
     for o in summary.optimizers:
         row = [o]
         for p in problems:

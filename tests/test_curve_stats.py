@@ -100,6 +100,8 @@ def test_main_relates_the_runs_to_random_configurations(tmp_path: Path) -> None:
         assert heading in text
     rhos = [float(x) for x in re.findall(r"(-?\d\.\d\d)(?= /| \|)", text.split("Spearman")[1])]
     assert rhos and all(-1.0 <= r <= 1.0 for r in rhos)
+    target = next(line for line in text.splitlines() if line.startswith("| target"))
+    assert re.search(r"\| \d\.\d{4} \((< )?\d+\.\d\d%\) \|$", target), target
     row = next(line for line in text.splitlines() if line.startswith("| ridgeline-asha"))
     shares = [int(s) for s in re.findall(r"(\d+)%", row)]
     assert len(shares) == 2 and all(0 <= s <= 100 for s in shares) and shares[1] <= shares[0]
