@@ -444,13 +444,18 @@ def _fraction_label(j: int) -> str:
     return "all" if num == den else f"{num}/{den}"
 
 
-def head_to_head(summary: Summary, o: str, peer: str, j: int) -> tuple[int, int, int]:
-    """(wins, ties, losses) of ``o`` against ``peer`` over the (problem, seed) pairs both ran,
-    by best final value after budget fraction ``j`` (no value loses to any value)."""
+def head_to_head(
+    summary: Summary, o: str, peer: str, j: int, problems: Sequence[str] | None = None
+) -> tuple[int, int, int]:
+    """(wins, ties, losses) of ``o`` against ``peer`` over the (problem, seed) pairs both ran
+    (of ``problems`` only, when given), by best final value after budget fraction ``j`` (no
+    value loses to any value)."""
     counts = [0, 0, 0]
     for (name, p, jj, s), mine in summary.by_seed.items():
         theirs = summary.by_seed.get((peer, p, jj, s))
         if name != o or jj != j or theirs is None:
+            continue
+        if problems is not None and p not in problems:
             continue
         sign = summary.signs[p]
         a = math.inf if math.isnan(mine) else sign * mine
@@ -459,24 +464,52 @@ def head_to_head(summary: Summary, o: str, peer: str, j: int) -> tuple[int, int,
     return counts[0], counts[1], counts[2]
 
 
+def sign_test(wins: int, losses: int) -> float:
+    """Two-sided exact sign test (ties left out): the probability, if either side were as
+    likely to win each pair, of a split at least as uneven as ``wins`` to ``losses``."""
+    n = wins + losses
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(wins, losses) + 1)) / 2**n
+    return min(1.0, 2.0 * tail)
+
+
 def _head_to_head(summary: Summary, labels: Sequence[str]) -> list[str]:
     ours = [o for o in summary.optimizers if o.startswith("ridgeline-")]
     if PEER not in summary.optimizers or not ours:
         return []
+    groups: list[tuple[str, list[str] | None]] = [("all problems", None)]
+    for group in LEARNING_CURVE_GROUPS:
+        members = [
+            p
+            for p in summary.problems
+            if p in LEARNING_CURVE_PROBLEMS and LEARNING_CURVE_PROBLEMS[p].group == group
+        ]
+        if members and len(members) < len(summary.problems):
+            groups.append((group, members))
     lines = [
         "",
         f"### Head to head with {PEER}: (problem, seed) pairs won / tied / lost on best "
-        "final value at equal steps",
+        "final value at equal steps (p: two-sided sign test, ties left out)",
         "",
     ]
     rows = []
     for o in ours:
         cells = []
-        for j in range(len(labels)):
-            wins, ties, losses = head_to_head(summary, o, PEER, j)
-            cells.append(f"{wins} / {ties} / {losses}")
+        for _, members in groups:
+            for j in range(len(labels)):
+                wins, ties, losses = head_to_head(summary, o, PEER, j, members)
+                p = sign_test(wins, losses)
+                cells.append(
+                    f"{wins} / {ties} / {losses} (p {p:.2f})"
+                    if p >= 0.01
+                    else f"{wins} / {ties} / {losses} (p {p:.3f})"
+                )
         rows.append([o, *cells])
-    return lines + _table(["optimizer", *(f"@{lb}" for lb in labels)], rows)
+    head = [f"{name} @{lb}" for name, _ in groups for lb in labels]
+    if len(groups) == 1:
+        head = [f"@{lb}" for lb in labels]
+    return lines + _table(["optimizer", *head], rows)
 
 
 def render(summary: Summary) -> str:

@@ -15,10 +15,13 @@ from benchmarks.pruning import (
     OPTIMIZERS,
     best_at,
     budget_of,
+    head_to_head,
     incumbent_curve,
     lower_median,
     main,
+    render,
     run_study,
+    sign_test,
     steps_to,
     summarize,
 )
@@ -130,3 +133,44 @@ def test_every_registered_optimizer_names_its_library() -> None:
     assert {entry.library for entry in OPTIMIZERS.values()} == {"ridgeline", "optuna"}
     summary = summarize([], {})
     assert summary.reference is None
+
+
+def test_sign_test_is_the_two_sided_binomial_tail() -> None:
+    assert sign_test(10, 0) == pytest.approx(2 / 1024)
+    assert sign_test(0, 10) == sign_test(10, 0)
+    assert sign_test(7, 3) == pytest.approx(2 * (1 + 10 + 45 + 120) / 1024)
+    assert sign_test(5, 5) == 1.0
+    assert sign_test(0, 0) == 1.0
+
+
+def _fake_run(optimizer: str, problem: str, seed: int, final: float) -> dict[str, object]:
+    steps = LEARNING_CURVE_PROBLEMS[problem].max_steps
+    return {
+        "optimizer": optimizer,
+        "problem": problem,
+        "seed": seed,
+        "budget": steps,
+        "steps": steps,
+        "trials": [[steps, "complete", final, final]],
+        "seconds": 0.0,
+    }
+
+
+def test_head_to_head_is_split_by_problem_group() -> None:
+    runs = []
+    for seed in range(6):
+        # ridgeline-hyperband wins every scikit-learn pair and loses every synthetic one.
+        runs += [_fake_run("ridgeline-hyperband", "sgd_digits", seed, 0.1)]
+        runs += [_fake_run("optuna-hyperband", "sgd_digits", seed, 0.2)]
+        runs += [_fake_run("ridgeline-hyperband", "lc_powerlaw", seed, 0.3)]
+        runs += [_fake_run("optuna-hyperband", "lc_powerlaw", seed, 0.2)]
+    summary = summarize(runs, {"sgd_digits": "minimize", "lc_powerlaw": "minimize"})
+    assert head_to_head(summary, "ridgeline-hyperband", "optuna-hyperband", 1) == (6, 0, 6)
+    only_real = head_to_head(summary, "ridgeline-hyperband", "optuna-hyperband", 1, ["sgd_digits"])
+    assert only_real == (6, 0, 0)
+    text = render(summary)
+    text = text[text.index("### Head to head") :]
+    row = next(line for line in text.splitlines() if line.startswith("| ridgeline-hyperband |"))
+    assert "6 / 0 / 6 (p 1.00)" in row
+    assert "0 / 0 / 6 (p 0.03)" in row and "6 / 0 / 0 (p 0.03)" in row
+    assert "| synthetic @all |" in text and "| sklearn @all |" in text
