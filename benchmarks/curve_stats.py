@@ -57,7 +57,12 @@ from benchmarks.problems.learning_curves import (  # noqa: E402
     LEARNING_CURVE_PROBLEMS,
     LearningCurveProblem,
 )
-from benchmarks.pruning import problems_named, summarize  # noqa: E402
+from benchmarks.pruning import (  # noqa: E402
+    add_jobs_argument,
+    add_problems_argument,
+    problems_named,
+    summarize,
+)
 
 QUANTILES = (0.01, 0.05, 0.2, 0.5)
 """Quantiles of the final value shown per problem."""
@@ -301,21 +306,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Rank agreement of early and final values on random configurations.",
         epilog="Definitions: see the docstring of benchmarks/curve_stats.py.",
     )
-    parser.add_argument(
-        "--problems",
-        nargs="+",
-        default=["all"],
-        metavar="NAME",
-        help="names, or the groups synthetic, sklearn, all (default)",
-    )
+    add_problems_argument(parser)
     parser.add_argument("--configs", type=int, default=400, help="per problem (default 400)")
     parser.add_argument("--seed", type=int, default=123, help="RandomSampler seed (default 123)")
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="worker processes (default: 2, or 1 on a 1-cpu machine)",
-    )
+    add_jobs_argument(parser)
     parser.add_argument(
         "--runs", type=Path, nargs="+", help="pruning benchmark --runs-out files to relate"
     )

@@ -643,6 +643,27 @@ def problems_named(names: Sequence[str]) -> list[LearningCurveProblem]:
     return list(dict.fromkeys(out))
 
 
+def add_problems_argument(parser: argparse.ArgumentParser) -> None:
+    """``--problems``: learning-curve problem names or groups (see :func:`problems_named`)."""
+    parser.add_argument(
+        "--problems",
+        nargs="+",
+        default=["all"],
+        metavar="NAME",
+        help="names, or the groups synthetic, sklearn, all (default)",
+    )
+
+
+def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
+    """``--jobs``: worker processes, 2 by default (1 on a 1-cpu machine)."""
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes (default: 2, or 1 on a 1-cpu machine)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Pruning benchmark: training steps spent and best final value.",
@@ -655,13 +676,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="default: %(default)s",
     )
-    parser.add_argument(
-        "--problems",
-        nargs="+",
-        default=["all"],
-        metavar="NAME",
-        help="names, or the groups synthetic, sklearn, all (default)",
-    )
+    add_problems_argument(parser)
     seeds = parser.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     seeds.add_argument("--seed-list", help="comma-separated seeds, e.g. 0,3,7")
@@ -671,12 +686,7 @@ def _parser() -> argparse.ArgumentParser:
         default=1.0,
         help="multiplies each problem's budget in full-length trials (default 1)",
     )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="worker processes (default: 2, or 1 on a 1-cpu machine)",
-    )
+    add_jobs_argument(parser)
     parser.add_argument("--out", type=Path, help="also write the markdown tables here")
     parser.add_argument("--runs-out", type=Path, help="save the raw runs here (JSON)")
     parser.add_argument(
