@@ -77,27 +77,37 @@ def test_the_model_is_fitted_at_the_largest_budget_with_enough_trials() -> None:
     probe = study.ask()
     ctx = sampler._context(study, probe._frozen())
     assert not ctx.startup
-    assert ctx.active is not None
-    assert ctx.active.tolist() == [True] * 6 + [False] * 6  # budget 2: the first six
-    ranked = sorted(range(6), key=lambda i: (i * 7) % 12)
-    n_below = sampler._n_below(6)
-    assert sorted(np.flatnonzero(ctx.below).tolist()) == sorted(ranked[:n_below])
-    # The good trial (value 0 at budget 2) is weighted by its improvement on the best of the
-    # other five there (2), not on trials of other budgets.
-    assert n_below == 1 and ctx.gains is not None
-    assert ctx.gains.tolist() == [2.0] + [0.0] * 11
+    # Budget 2, where the first six have a value (0, 7, 2, 9, 4, 11): the good group is the
+    # best gamma(12) = 2 of them, trials 0 and 2; the other ten, those stopped at step 3
+    # included, are the bad group.
+    assert sampler._n_below(12) == 2
+    assert np.flatnonzero(ctx.below).tolist() == [0, 2]
+    # Each good trial is weighted by its improvement on the best of the others at budget 2
+    # (4), not on values of other budgets.
+    assert ctx.gains is not None
+    assert ctx.gains.tolist() == [4.0, 0.0, 2.0] + [0.0] * 9
     uniform = BOHBSampler(
         min_resource=1, reduction_factor=3, min_points_in_model=6, improvement_weights=False
     )
     study.sampler = uniform
     assert uniform._context(study, study.ask()._frozen()).gains is None
 
-    # Needing 7 points, the model falls back to budget 1, where all 12 have a value.
+    # A larger gamma takes at most half of the budget's trials: 0, 2 and 4.
+    greedy = BOHBSampler(
+        min_resource=1, reduction_factor=3, min_points_in_model=6, gamma=lambda n: n
+    )
+    study.sampler = greedy
+    ctx = greedy._context(study, study.ask()._frozen())
+    assert np.flatnonzero(ctx.below).tolist() == [0, 2, 4]
+
+    # Needing 7 points, the model falls back to budget 1, where all 12 have a value (the
+    # first six's value there is their value at step 3, the same as at step 9 here).
     sampler7 = BOHBSampler(min_resource=1, reduction_factor=3, min_points_in_model=7, seed=0)
     study.sampler = sampler7
     probe = study.ask()
     ctx = sampler7._context(study, probe._frozen())
-    assert ctx.active is not None and ctx.active.all()
+    ranked = sorted(range(12), key=lambda i: ((i * 7) % 12, i))
+    assert sorted(np.flatnonzero(ctx.below).tolist()) == sorted(ranked[:2])
     # Needing 13, nothing qualifies: random.
     sampler13 = BOHBSampler(min_resource=1, reduction_factor=3, min_points_in_model=13)
     study.sampler = sampler13

@@ -77,10 +77,12 @@ class BOHBSampler(TPESampler):
     how far it got, this sampler compares trials on equal terms: at each budget (the rungs
     ``min_resource * reduction_factor ** k``, and the completed trials' final values) it
     knows every trial's value there, and it fits TPE on the largest budget at which at least
-    ``min_points_in_model`` trials have a value (good: the best ``gamma(n)`` of those,
-    weighted by how much each improves on the rest at that budget unless
-    ``improvement_weights=False``; bad: the rest). Low-budget results guide the search
-    until enough trials reach higher budgets, instead of being thrown away. With
+    ``min_points_in_model`` trials have a value. Good: the best ``gamma(n)`` of all ``n``
+    finished trials, ranked by their values at that budget, and at most half of the trials
+    there; each is weighted by how much it improves on the rest at that budget unless
+    ``improvement_weights=False``. Bad: every other trial, including those stopped before
+    that budget. Low-budget results guide the search until enough trials reach higher
+    budgets, instead of being thrown away. With
     :class:`~ridgeline.pruners.HyperbandPruner` it sees the trials of every bracket (it is
     ``budget_aware``), as in BOHB.
 
@@ -191,11 +193,14 @@ class BOHBSampler(TPESampler):
         scores[np.isnan(scores)] = math.inf  # a NaN report ranks last
         violation = history.violation.view[rows]
         order = np.lexsort((history.numbers.view[rows], scores, violation, violation > 0))
+        # All n trials ranked: those with a value at budget k by that value, ahead of the ones
+        # stopped before k, which the pruner judged worse. The good group is the best gamma(n),
+        # at most half of budget k's trials; every other trial is bad, so the model also
+        # learns where the poor configurations are, not only which survivors were best.
+        n_good = min(self._n_below(n), max(1, len(rows) // 2))
         below = np.zeros(n, dtype=bool)
-        below[rows[order[: self._n_below(len(rows))]]] = True
-        active = np.zeros(n, dtype=bool)
-        active[rows] = True
-        ctx = _TrialContext(history, n, below, None, pending, startup=False, active=active)
+        below[rows[order[:n_good]]] = True
+        ctx = _TrialContext(history, n, below, None, pending, startup=False)
         if self._improvement_weights:
             gains = gains_over_rest(scores, below[rows], violation <= 0)
             if gains is not None:

@@ -69,11 +69,11 @@ class _TrialContext:
     """What one trial's suggestions share: the split, the good group's weights with several
     objectives, and the running trials (constant liar).
 
-    ``below`` marks the good rows; ``active`` (None: all) the rows the model learns from at
-    all; ``startup`` says the trial is sampled at random; ``gains`` (None: not used) each
-    good row's improvement on the rest (see ``improvement_weights``)."""
+    ``below`` marks the good rows (the others are the bad ones); ``startup`` says the trial is
+    sampled at random; ``gains`` (None: not used) each good row's improvement on the rest (see
+    ``improvement_weights``)."""
 
-    __slots__ = ("active", "below", "below_weights", "gains", "history", "n", "pending", "startup")
+    __slots__ = ("below", "below_weights", "gains", "history", "n", "pending", "startup")
 
     def __init__(
         self,
@@ -84,7 +84,6 @@ class _TrialContext:
         pending: list[FrozenTrial],
         *,
         startup: bool,
-        active: np.ndarray | None = None,
     ) -> None:
         self.history = history
         self.n = n
@@ -92,7 +91,6 @@ class _TrialContext:
         self.below_weights = below_weights
         self.pending = pending
         self.startup = startup
-        self.active = active
         self.gains: np.ndarray | None = None
 
 
@@ -418,8 +416,6 @@ class TPESampler(BaseSampler):
         mask = np.ones(n, dtype=bool)
         for column in columns:
             mask &= column.mask.view[:n]
-        if ctx.active is not None:
-            mask &= ctx.active
         below_rows = np.flatnonzero(mask & ctx.below)
         above_rows = np.flatnonzero(mask & ~ctx.below)
         if not self._parzen.consider_prior and len(below_rows) == 0:
