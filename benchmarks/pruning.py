@@ -151,6 +151,9 @@ OPTIMIZERS: dict[str, PruningOptimizer] = {
     "ridgeline-bohb": _optimizer(
         "ridgeline", _bohb, _hyperband, "BOHBSampler + HyperbandPruner(1, max_steps, eta 3)"
     ),
+    "ridgeline-bohb-asha": _optimizer(
+        "ridgeline", _bohb, _asha, "BOHBSampler + SuccessiveHalvingPruner(1, eta 3)"
+    ),
     "optuna-nopruning": _optimizer("optuna", _tpe, _nop, "Optuna 5 TPESampler + NopPruner"),
     "optuna-median": _optimizer("optuna", _tpe, _median, "Optuna TPESampler + MedianPruner()"),
     "optuna-hyperband": _optimizer(
@@ -169,6 +172,7 @@ DEFAULT_OPTIMIZERS = (
     "ridgeline-asha",
     "ridgeline-hyperband",
     "ridgeline-bohb",
+    "ridgeline-bohb-asha",
     "optuna-nopruning",
     "optuna-median",
     "optuna-hyperband",
