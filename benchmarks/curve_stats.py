@@ -51,7 +51,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.efficiency import _table, _versions, run_tasks  # noqa: E402
+from benchmarks.efficiency import _table, _versions, add_problems_argument, run_tasks  # noqa: E402
 from benchmarks.mo_efficiency import _commit  # noqa: E402
 from benchmarks.problems.learning_curves import (  # noqa: E402
     LEARNING_CURVE_PROBLEMS,
@@ -59,7 +59,6 @@ from benchmarks.problems.learning_curves import (  # noqa: E402
 )
 from benchmarks.pruning import (  # noqa: E402
     add_jobs_argument,
-    add_problems_argument,
     problems_named,
     summarize,
 )

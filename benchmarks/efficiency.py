@@ -645,6 +645,18 @@ def _budgets(text: str) -> list[int]:
     return budgets
 
 
+def add_problems_argument(parser: argparse.ArgumentParser) -> None:
+    """``--problems``: problem names, or the groups synthetic, sklearn and all (the default);
+    each benchmark resolves them against its own problems."""
+    parser.add_argument(
+        "--problems",
+        nargs="+",
+        default=["all"],
+        metavar="NAME",
+        help="names, or the groups synthetic, sklearn, all (default)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Sample efficiency of HPO samplers: normalised regret and average rank.",
@@ -657,13 +669,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME[:k=v,...]",
         help="default: %(default)s",
     )
-    parser.add_argument(
-        "--problems",
-        nargs="+",
-        default=["all"],
-        metavar="NAME",
-        help="names, or the groups synthetic, sklearn, all (default)",
-    )
+    add_problems_argument(parser)
     seeds = parser.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     seeds.add_argument("--seed-list", help="comma-separated seeds, e.g. 0,3,7")

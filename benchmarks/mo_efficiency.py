@@ -72,6 +72,7 @@ from benchmarks.efficiency import (  # noqa: E402
     _sampler,
     _table,
     _versions,
+    add_problems_argument,
     parse_optimizer,
     ranks,
     run_tasks,
@@ -416,13 +417,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME[:k=v,...]",
         help="default: %(default)s",
     )
-    parser.add_argument(
-        "--problems",
-        nargs="+",
-        default=["all"],
-        metavar="NAME",
-        help="names, or the groups synthetic, sklearn, all (default)",
-    )
+    add_problems_argument(parser)
     seeds = parser.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     seeds.add_argument("--seed-list", help="comma-separated seeds, e.g. 0,3,7")

@@ -74,7 +74,14 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.efficiency import _fmt, _table, _versions, ranks, run_tasks  # noqa: E402
+from benchmarks.efficiency import (  # noqa: E402
+    _fmt,
+    _table,
+    _versions,
+    add_problems_argument,
+    ranks,
+    run_tasks,
+)
 from benchmarks.mo_efficiency import _commit  # noqa: E402
 from benchmarks.problems.learning_curves import (  # noqa: E402
     LEARNING_CURVE_GROUPS,
@@ -645,17 +652,6 @@ def problems_named(names: Sequence[str]) -> list[LearningCurveProblem]:
                 f"or a group ({', '.join(LEARNING_CURVE_GROUPS)})"
             )
     return list(dict.fromkeys(out))
-
-
-def add_problems_argument(parser: argparse.ArgumentParser) -> None:
-    """``--problems``: learning-curve problem names or groups (see :func:`problems_named`)."""
-    parser.add_argument(
-        "--problems",
-        nargs="+",
-        default=["all"],
-        metavar="NAME",
-        help="names, or the groups synthetic, sklearn, all (default)",
-    )
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
