@@ -511,11 +511,8 @@ def _head_to_head(summary: Summary, labels: Sequence[str]) -> list[str]:
             for j in range(len(labels)):
                 wins, ties, losses = head_to_head(summary, o, PEER, j, members)
                 p = sign_test(wins, losses)
-                cells.append(
-                    f"{wins} / {ties} / {losses} (p {p:.2f})"
-                    if p >= 0.01
-                    else f"{wins} / {ties} / {losses} (p {p:.3f})"
-                )
+                digits = 2 if p >= 0.01 else 3
+                cells.append(f"{wins} / {ties} / {losses} (p {p:.{digits}f})")
         rows.append([o, *cells])
     head = [f"{name} @{lb}" for name, _ in groups for lb in labels]
     if len(groups) == 1:
