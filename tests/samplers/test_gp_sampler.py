@@ -350,6 +350,34 @@ def test_conditional_parameters_warn_and_can_be_silenced(caplog: pytest.LogCaptu
         assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
 
+def test_a_trial_finishing_between_space_and_proposal_narrows_the_space() -> None:
+    # With several workers, a trial without a modelled parameter can finish after
+    # `infer_relative_search_space` and before `sample_relative` (a CI run hit this).
+    kind = CategoricalDistribution(["a", "b"])
+    a_x = FloatDistribution(0.0, 1.0)
+    sampler = GPSampler(seed=0, n_startup_trials=2)
+    study = ridgeline.create_study(sampler=sampler)
+    for i, x in enumerate([0.2, 0.7, 0.4]):
+        study.add_trial(
+            ridgeline.trial.create_trial(
+                params={"kind": "a", "a_x": x},
+                distributions={"kind": kind, "a_x": a_x},
+                value=float(i),
+            )
+        )
+    running = study.ask()
+    frozen = study._storage.get_trial(running._trial_id)
+    space = sampler.infer_relative_search_space(study, frozen)
+    assert set(space) == {"a_x", "kind"}
+    study.add_trial(
+        ridgeline.trial.create_trial(params={"kind": "b"}, distributions={"kind": kind}, value=0.5)
+    )
+    proposal = sampler.sample_relative(study, frozen, space)
+    assert set(proposal) == {"kind"} and proposal["kind"] in ("a", "b")
+    study.tell(running, 1.0)
+    assert len(study.trials) == 5
+
+
 def _zdt1(trial: ridgeline.Trial) -> tuple[float, float]:
     x = [trial.suggest_float(f"x{i}", 0, 1) for i in range(4)]
     g = 1 + 9 * sum(x[1:]) / 3

@@ -305,6 +305,13 @@ class GPSampler(BaseSampler):
             data = self._data(study)
             if len(data.complete) < max(self._n_startup_trials, 1):
                 return {}
+            # Trials may have finished since `infer_relative_search_space` (other workers):
+            # model only what every finished trial still has, the rest is sampled
+            # independently.
+            current = data.intersection or {}
+            search_space = {n: d for n, d in search_space.items() if current.get(n) == d}
+            if not search_space:
+                return {}
             from ridgeline.samplers._gp._optimize import maximize_acquisition
             from ridgeline.samplers._gp._threads import single_blas_thread
 
