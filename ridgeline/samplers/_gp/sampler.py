@@ -308,8 +308,7 @@ class GPSampler(BaseSampler):
             # Trials may have finished since `infer_relative_search_space` (other workers):
             # model only what every finished trial still has, the rest is sampled
             # independently.
-            current = data.intersection or {}
-            search_space = {n: d for n, d in search_space.items() if current.get(n) == d}
+            search_space = _intersect(search_space, data.intersection or {})
             if not search_space:
                 return {}
             from ridgeline.samplers._gp._optimize import maximize_acquisition
